@@ -1,0 +1,28 @@
+"""The home page: what the signed-in user holds and a few figures of their jurisdiction."""
+
+from gridwatch.core.pagination import COUNT_CAP
+from gridwatch.core.scoping import get_scope
+from gridwatch.geography.models import Area, Level
+from gridwatch.people.models import Cadre
+
+from .models import Notification
+from .roles import Role
+
+
+def home_context(user):
+    scope = get_scope(user)
+    roles = sorted(scope.roles)
+    context = {
+        "role_labels": [Role(r).label for r in roles],
+        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "scope": scope,
+    }
+    if scope.is_empty:
+        return context
+    cadres = Cadre.objects.for_user(user)
+    context["cadre_count"] = cadres[: COUNT_CAP * 100 + 1].count()
+    context["grid_count"] = Area.objects.for_user(user).filter(level=Level.GRID).count()
+    context["my_areas"] = (
+        Area.objects.filter(path__in=scope.area_paths).select_related("parent") if scope.area_paths else []
+    )
+    return context

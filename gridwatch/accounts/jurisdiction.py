@@ -1,0 +1,65 @@
+"""Scope resolution: from a user's roles, grid posts and liaison links to what they may see."""
+
+from gridwatch.core.scoping import Scope, get_scope
+
+from .roles import COUNTY_WIDE_ROLES, GRID_ROLES, Role
+
+TEAM_ROLE_TO_ROLE = {"leader": Role.GRID_LEADER, "deputy": Role.GRID_DEPUTY, "supervisor": Role.GRID_SUPERVISOR}
+AREA_SCOPED_ROLES = {Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG, Role.LIAISON} | GRID_ROLES
+
+
+def scope_for(user):
+    """Three small queries, once per request (the result is cached on the user object)."""
+    from gridwatch.geography.models import GridTeamMember, Liaison
+
+    roles, paths, unit_ids, cadre_ids = set(), set(), set(), set()
+    everything = False
+    for ra in user.role_assignments.select_related("area").all():
+        roles.add(ra.role)
+        if ra.role in COUNTY_WIDE_ROLES:
+            everything = True
+        elif ra.role in AREA_SCOPED_ROLES and ra.area_id:
+            paths.add(ra.area.path)
+        elif ra.role == Role.UNIT_LIAISON:
+            unit_ids.add(ra.unit_id)
+    for post in GridTeamMember.objects.filter(user=user).select_related("grid"):
+        roles.add(TEAM_ROLE_TO_ROLE[post.role])
+        paths.add(post.grid.path)
+    liaison = Liaison.objects.filter(user=user).select_related("grid").prefetch_related("townships").first()
+    if liaison is not None:
+        roles.add(Role.LIAISON)
+        paths.add(liaison.grid.path)
+        paths.update(t.path for t in liaison.townships.all())
+    cadre = getattr(user, "cadre", None) if _has_cadre(user) else None
+    if cadre is not None:
+        roles.add(Role.CADRE)
+        cadre_ids.add(cadre.pk)
+    # A path inside another path adds nothing.
+    minimal = tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
+    return Scope(
+        everything=everything, area_paths=minimal, unit_ids=tuple(sorted(unit_ids)),
+        cadre_ids=tuple(cadre_ids), roles=frozenset(roles),
+    )
+
+
+def _has_cadre(user):
+    from gridwatch.people.models import Cadre
+
+    try:
+        user.cadre  # noqa: B018
+        return True
+    except Cadre.DoesNotExist:
+        return False
+
+
+def user_roles(user):
+    return set(get_scope(user).roles)
+
+
+def has_role(user, *roles):
+    return bool(user_roles(user) & set(roles))
+
+
+def forget_scope(user):
+    if hasattr(user, "_gridwatch_scope"):
+        del user._gridwatch_scope

@@ -1,0 +1,29 @@
+"""Navigation by role: each entry names the roles that see it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .jurisdiction import user_roles
+from .roles import AUDIT_READERS, GEOGRAPHY_EDITORS, REGISTRY_EDITORS, REGISTRY_READERS, USER_MANAGERS, Role
+
+NAV = [
+    ("core:home", _("Home"), None, "home"),
+    ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),
+    ("geography:area_list", _("Areas and grids"), REGISTRY_READERS, "map"),
+    ("people:my_file", _("My file"), {Role.CADRE}, "file"),
+    ("accounts:inbox", _("Notifications"), None, "bell"),
+    ("audit:event_list", _("Audit log"), AUDIT_READERS, "shield"),
+    ("accounts:user_list", _("Users"), USER_MANAGERS, "users"),
+]
+
+
+def navigation_for(request):
+    roles = user_roles(request.user)
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = []
+    for url_name, label, allowed, icon in NAV:
+        if allowed is not None and not roles & set(allowed):
+            continue
+        items.append({"url": reverse(url_name), "label": label, "icon": icon,
+                      "active": current.split(":")[0] == url_name.split(":")[0] and current == url_name})
+    return items

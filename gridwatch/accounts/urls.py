@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
+    path("two-factor/", views.otp_verify, name="otp_verify"),
+    path("two-factor/enrol/", views.otp_enrol, name="otp_enrol"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<uuid:pk>/open/", views.notification_open, name="notification_open"),
+    path("users/", views.user_list, name="user_list"),
+]

@@ -1,0 +1,130 @@
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gridwatch.audit.services import audit_log
+from gridwatch.core.permissions import authenticated, public, roles
+
+from . import services
+from .forms import LoginForm, TokenForm
+from .models import Notification, User
+from .roles import USER_MANAGERS
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = public(LoginView.as_view())
+
+
+@require_http_methods(["GET", "POST"])
+@authenticated
+def logout_view(request):
+    if request.method == "POST":
+        return auth_views.LogoutView.as_view()(request)
+    return render(request, "accounts/logout.html")
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@require_http_methods(["GET", "POST"])
+@authenticated
+def otp_verify(request):
+    """Second step of the sign-in: a TOTP code. A code is accepted once only (django-otp)."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_token(token):
+                otp_login(request, device)
+                audit_log(actor=request.user, action="auth.otp_verified", obj=request.user)
+                return redirect(_safe_next(request))
+        audit_log(actor=request.user, action="auth.otp_failed", obj=request.user)
+        form.add_error("token", _("The code is wrong or was used already. Wait for the next code and try again."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+def _qr_data_uri(text):
+    svg = segno.make(text, error="m").svg_inline(scale=4)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@require_http_methods(["GET", "POST"])
+@authenticated
+def otp_enrol(request):
+    """First sign-in of a staff member: scan the QR code into an authenticator app, type a code."""
+    if any(True for _ in devices_for_user(request.user, confirmed=True)):
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_create(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.totp_device_confirm(user=request.user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp_enrol.html", {
+        "form": form, "secret": secret, "qr": _qr_data_uri(device.config_url), "next": _safe_next(request),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@authenticated
+def logout_everywhere(request):
+    if request.method == "POST":
+        services.user_logout_everywhere(actor=request.user, user=request.user)
+        messages.info(request, _("You have been signed out on every device."))
+        return redirect(settings.LOGIN_URL)
+    return render(request, "accounts/logout_everywhere.html")
+
+
+@require_http_methods(["GET"])
+@authenticated
+def inbox(request):
+    notifications = Notification.objects.filter(user=request.user).order_by("-created_at")
+    page = Paginator(notifications, settings.GRIDWATCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/inbox.html", {"page": page})
+
+
+@require_POST
+@authenticated
+def notification_open(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(user=request.user, notification=notification)
+    if notification.link.startswith("/"):
+        return redirect(notification.link)
+    return redirect("accounts:inbox")
+
+
+@require_http_methods(["GET"])
+@roles(*USER_MANAGERS)
+def user_list(request):
+    users = User.objects.order_by("username").prefetch_related("role_assignments__area", "role_assignments__unit")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
+    page = Paginator(users, settings.GRIDWATCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "q": q})

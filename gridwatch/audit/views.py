@@ -1,0 +1,50 @@
+import csv
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from gridwatch.accounts.roles import AUDIT_READERS
+from gridwatch.core.pagination import paginate
+from gridwatch.core.permissions import roles
+
+from .models import AuditEvent
+from .services import audit_log
+
+
+def _filtered(request):
+    qs = AuditEvent.objects.order_by("-seq")
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label=actor)
+    return qs, {"action": action, "actor": actor}
+
+
+@require_http_methods(["GET"])
+@roles(*AUDIT_READERS)
+def event_list(request):
+    qs, filters = _filtered(request)
+    page = paginate(request, qs, settings.GRIDWATCH_PAGE_SIZE * 2)
+    return render(request, "audit/event_list.html", {"page": page, "filters": filters})
+
+
+@require_http_methods(["GET"])
+@roles(*AUDIT_READERS)
+def event_export(request):
+    """CSV of the (filtered) log; the export itself is an audit event."""
+    qs, filters = _filtered(request)
+    audit_log(actor=request.user, action="audit.export", object_type="audit.auditevent", changes=filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["seq", "at", "actor", "action", "object_type", "object_id", "object", "changes", "hash"])
+    for ev in qs.iterator(chunk_size=2000):
+        writer.writerow([ev.seq, timezone.localtime(ev.at).isoformat(), ev.actor_label, ev.action, ev.object_type,
+                         ev.object_id, ev.object_label, ev.changes, ev.hash])
+    return response

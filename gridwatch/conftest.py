@@ -1,0 +1,190 @@
+"""Shared test fixtures: a small county with two townships, and one persona per role.
+
+Personas (STYLE.md): a county officer, a township officer of township A (广顺镇) and one of township B
+(摆所镇), a grid supervisor of grid A1, a unit liaison, a cadre, the public. ``login(client, user)`` signs a
+user in the way the application does, two-factor included.
+"""
+
+import time
+
+import pytest
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gridwatch.accounts.middleware import SESSION_EPOCH_KEY, SESSION_STARTED_KEY
+from gridwatch.accounts.models import RoleAssignment, User
+from gridwatch.accounts.roles import Role
+from gridwatch.geography import services as geo
+from gridwatch.geography.models import GridTeamMember, Kind, Level
+from gridwatch.people import services as people
+from gridwatch.people.models import Gender, Rank, UnitKind
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.GRIDWATCH_SMS_FILE_PATH = tmp_path / "sms"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def make_user(username, *, role=None, area=None, unit=None, password="Grid-Watch-2026!"):
+    user = User.objects.create_user(username=username, password=password, display_name=username)
+    if role is not None:
+        RoleAssignment.objects.create(user=user, role=role, area=area, unit=unit)
+    return user
+
+
+def login(client, user, *, verified=True):
+    """Sign ``user`` in as the application would: a session with its epoch and, for staff, a TOTP device
+    that passed."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time()
+    session[SESSION_EPOCH_KEY] = user.session_epoch
+    if verified:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def county(db):
+    return geo.area_create(actor=None, code="522729000000", name="长顺县", level=Level.COUNTY, kind=Kind.COUNTY)
+
+
+@pytest.fixture
+def township_a(county):
+    return geo.area_create(actor=None, code="522729101000", name="广顺镇", level=Level.TOWNSHIP, kind=Kind.TOWN,
+                           parent=county)
+
+
+@pytest.fixture
+def township_b(county):
+    return geo.area_create(actor=None, code="522729103000", name="摆所镇", level=Level.TOWNSHIP, kind=Kind.TOWN,
+                           parent=county)
+
+
+@pytest.fixture
+def community_a(township_a):
+    return geo.area_create(actor=None, code="522729101001", name="南场社区", level=Level.COMMUNITY,
+                           kind=Kind.COMMUNITY, parent=township_a)
+
+
+@pytest.fixture
+def community_b(township_b):
+    return geo.area_create(actor=None, code="522729103001", name="摆所社区", level=Level.COMMUNITY,
+                           kind=Kind.COMMUNITY, parent=township_b)
+
+
+@pytest.fixture
+def grid_a(community_a):
+    return geo.area_create(actor=None, code="522729101001001", name="南场社区第1网格", level=Level.GRID,
+                           kind=Kind.GRID, parent=community_a)
+
+
+@pytest.fixture
+def grid_a2(community_a):
+    return geo.area_create(actor=None, code="522729101001002", name="南场社区第2网格", level=Level.GRID,
+                           kind=Kind.GRID, parent=community_a)
+
+
+@pytest.fixture
+def grid_b(community_b):
+    return geo.area_create(actor=None, code="522729103001001", name="摆所社区第1网格", level=Level.GRID,
+                           kind=Kind.GRID, parent=community_b)
+
+
+@pytest.fixture
+def unit_a(county):
+    return people.unit_create(actor=None, name="县财政局", kind=UnitKind.GOVERNMENT, area=county)
+
+
+@pytest.fixture
+def unit_b(county):
+    return people.unit_create(actor=None, name="县教育局", kind=UnitKind.GOVERNMENT, area=county)
+
+
+def make_cadre(name, unit, grid, **extra):
+    values = dict(gender=Gender.MALE, birth_year=1975, position="副局长", rank=Rank.SECTION_DEPUTY,
+                  phone="13800000000")
+    values.update(extra)
+    return people.cadre_create(actor=None, name=name, unit=unit, residence_grid=grid, **values)
+
+
+@pytest.fixture
+def cadre_a(unit_a, grid_a):
+    """A cadre supervised in grid A1 of township A."""
+    return make_cadre("张伟", unit_a, grid_a)
+
+
+@pytest.fixture
+def cadre_b(unit_b, grid_b):
+    """A cadre supervised in grid B1 of township B."""
+    return make_cadre("李娜", unit_b, grid_b, gender=Gender.FEMALE)
+
+
+@pytest.fixture
+def county_officer(county):
+    return make_user("county", role=Role.COUNTY_STAFF, area=county)
+
+
+@pytest.fixture
+def township_officer_a(township_a):
+    return make_user("township_a", role=Role.TOWNSHIP_STAFF, area=township_a)
+
+
+@pytest.fixture
+def township_officer_b(township_b):
+    return make_user("township_b", role=Role.TOWNSHIP_STAFF, area=township_b)
+
+
+@pytest.fixture
+def grid_supervisor(grid_a):
+    user = make_user("supervisor_a1")
+    GridTeamMember.objects.create(grid=grid_a, user=user, role="supervisor")
+    return user
+
+
+@pytest.fixture
+def unit_liaison(unit_a):
+    return make_user("liaison_unit_a", role=Role.UNIT_LIAISON, unit=unit_a)
+
+
+@pytest.fixture
+def cadre_user(cadre_a):
+    user = make_user("cadre_zhangwei")
+    cadre_a.user = user
+    cadre_a.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def system_admin(county):
+    return make_user("sysadmin", role=Role.SYSTEM_ADMIN, area=county)
+
+
+@pytest.fixture
+def audit_admin(county):
+    return make_user("auditadmin", role=Role.AUDIT_ADMIN, area=county)
+
+
+@pytest.fixture
+def as_user(client):
+    """``as_user(user)`` returns the test client signed in as ``user``."""
+
+    def _as(user, verified=True):
+        client.logout()
+        return login(client, user, verified=verified)
+
+    return _as
+
+
+__all__ = ["login", "make_user", "make_cadre", "settings"]

@@ -1,0 +1,25 @@
+"""Pagination whose cost does not grow with the table: the count stops at a cap ("1000+")."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def count_is_capped(self):
+        return self.count > COUNT_CAP
+
+    @property
+    def count_label(self):
+        return f"{COUNT_CAP}+" if self.count_is_capped else str(self.count)
+
+
+def paginate(request, queryset, per_page):
+    paginator = CappedPaginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))

@@ -1,0 +1,105 @@
+"""Jurisdiction in one place.
+
+Every area- or unit-owned model declares how it is reached (``jurisdiction = Jurisdiction(...)``) and uses
+``ScopedManager``; every list, page, export and API starts from ``Model.objects.for_user(user)``. What a user
+may see is a ``Scope``: computed once per request by ``gridwatch.accounts.jurisdiction.scope_for`` from the
+roles the user holds, their grid-team posts and their liaison links. Outside the scope answers 404.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.module_loading import import_string
+
+SCOPE_RESOLVER = "gridwatch.accounts.jurisdiction.scope_for"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see. ``everything`` wins over the rest; otherwise the union of the parts."""
+
+    everything: bool = False
+    area_paths: tuple[str, ...] = ()
+    unit_ids: tuple = ()
+    cadre_ids: tuple = ()
+    roles: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self):
+        return not (self.everything or self.area_paths or self.unit_ids or self.cadre_ids)
+
+    def covers_path(self, path):
+        return self.everything or any(path.startswith(prefix) for prefix in self.area_paths)
+
+
+NO_SCOPE = Scope()
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """How rows of a model are reached: lookups to an area path, a unit and a cadre."""
+
+    area_path: str | None = None
+    unit: str | None = None
+    cadre: str | None = None
+
+
+def get_scope(user):
+    if user is None or not user.is_authenticated:
+        return NO_SCOPE
+    cached = getattr(user, "_gridwatch_scope", None)
+    if cached is None:
+        cached = import_string(SCOPE_RESOLVER)(user)
+        user._gridwatch_scope = cached
+    return cached
+
+
+def scope_q(model, scope):
+    """The filter that keeps the rows of ``model`` inside ``scope``."""
+    if scope.everything:
+        return Q()
+    spec = model.jurisdiction
+    q = Q(pk__in=[])
+    if spec.area_path:
+        for prefix in scope.area_paths:
+            q |= Q(**{f"{spec.area_path}__startswith": prefix})
+    if spec.unit and scope.unit_ids:
+        q |= Q(**{f"{spec.unit}__in": list(scope.unit_ids)})
+    if spec.cadre and scope.cadre_ids:
+        q |= Q(**{f"{spec.cadre}__in": list(scope.cadre_ids)})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(scope_q(self.model, get_scope(user)))
+
+    def for_scope(self, scope):
+        return self.filter(scope_q(self.model, scope))
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def get_for_user_or_404(queryset_or_model, user, **lookup):
+    """Fetch one row inside the user's jurisdiction; outside it is the same 404 as not found."""
+    queryset = queryset_or_model
+    if isinstance(queryset_or_model, type):
+        queryset = queryset_or_model.objects.all()
+    try:
+        return queryset.for_user(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    except Exception as exc:  # ValidationError from a malformed UUID
+        if exc.__class__.__name__ == "ValidationError":
+            raise Http404 from None
+        raise
+
+
+def scoped_models():
+    """Every model that declares a jurisdiction (the guard test checks none is left out)."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if hasattr(m, "jurisdiction")]

@@ -1,0 +1,135 @@
+"""Writes to the area tree and grid teams. Each is atomic and audited."""
+
+import re
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridwatch.audit.services import audit_log, diff
+from gridwatch.core.errors import ValidationFailed
+from gridwatch.core.sessions import end_user_sessions
+
+from .models import CHILD_LEVEL, LEVEL_DEPTH, MAX_SUPERVISORS, Area, GridTeamMember, Level, TeamRole
+
+CODE_LENGTH = {Level.COUNTY: 12, Level.TOWNSHIP: 12, Level.COMMUNITY: 12, Level.GRID: 15}
+
+
+def validate_code(*, code, level, parent):
+    """Official codes: 12-digit statistical division codes; a grid is its community's code + 3 digits."""
+    if not re.fullmatch(r"\d+", code or "") or len(code) != CODE_LENGTH[level]:
+        raise ValidationFailed(
+            _("The code of a %(level)s must have %(n)d digits.") % {"level": Level(level).label, "n": CODE_LENGTH[level]},
+            field="code",
+        )
+    if parent is None:
+        if level != Level.COUNTY:
+            raise ValidationFailed(_("Only a county has no parent area."), field="parent")
+        return
+    if CHILD_LEVEL.get(parent.level) != level:
+        raise ValidationFailed(
+            _("A %(child)s cannot be placed under a %(parent)s.")
+            % {"child": Level(level).label, "parent": Level(parent.level).label},
+            field="parent",
+        )
+    prefix = {Level.TOWNSHIP: parent.code[:6], Level.COMMUNITY: parent.code[:9], Level.GRID: parent.code}[level]
+    if not code.startswith(prefix):
+        raise ValidationFailed(
+            _("The code %(code)s does not belong to %(parent)s (%(parent_code)s).")
+            % {"code": code, "parent": parent.name, "parent_code": parent.code},
+            field="code",
+        )
+
+
+def _path(parent, code):
+    return (parent.path if parent else "") + code + "/"
+
+
+@transaction.atomic
+def area_create(*, actor, code, name, level, kind, parent=None, description="", supervision_phone="", boundary=None):
+    validate_code(code=code, level=level, parent=parent)
+    if Area.objects.filter(code=code).exists():
+        raise ValidationFailed(_("An area with the code %(code)s already exists.") % {"code": code}, field="code")
+    area = Area.objects.create(
+        code=code, name=name, level=level, kind=kind, parent=parent, path=_path(parent, code),
+        depth=LEVEL_DEPTH[Level(level)], description=description, supervision_phone=supervision_phone,
+        boundary=boundary,
+    )
+    audit_log(actor=actor, action="area.create", obj=area, changes={"code": code, "name": name, "level": level})
+    return area
+
+
+EDITABLE_AREA_FIELDS = ("name", "description", "supervision_phone", "boundary")
+
+
+@transaction.atomic
+def area_update(*, actor, area, **values):
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    before = {f: getattr(area, f) for f in EDITABLE_AREA_FIELDS}
+    for field, value in values.items():
+        if field not in EDITABLE_AREA_FIELDS:
+            raise ValueError(f"{field} is not editable")
+        setattr(area, field, value)
+    changes = diff(before, {f: getattr(area, f) for f in EDITABLE_AREA_FIELDS})
+    if changes:
+        area.save(update_fields=[*changes, "updated_at"])
+        audit_log(actor=actor, action="area.update", obj=area, changes=changes)
+    return area
+
+
+@transaction.atomic
+def team_member_add(*, actor, grid, user, role, note=""):
+    """Add a member to a grid's supervision group: one leader, one deputy, at most five supervisors."""
+    grid = Area.objects.select_for_update().get(pk=grid.pk)
+    if grid.level != Level.GRID:
+        raise ValidationFailed(_("Supervision groups belong to grids."))
+    members = list(GridTeamMember.objects.filter(grid=grid))
+    if any(m.user_id == user.pk for m in members):
+        raise ValidationFailed(_("%(user)s is already in this grid's supervision group.") % {"user": user})
+    if role in (TeamRole.LEADER, TeamRole.DEPUTY) and any(m.role == role for m in members):
+        raise ValidationFailed(
+            _("The grid already has a %(role)s; remove them first.") % {"role": TeamRole(role).label}
+        )
+    if role == TeamRole.SUPERVISOR and sum(m.role == TeamRole.SUPERVISOR for m in members) >= MAX_SUPERVISORS:
+        raise ValidationFailed(_("A grid has at most %(n)d supervisors.") % {"n": MAX_SUPERVISORS})
+    member = GridTeamMember.objects.create(grid=grid, user=user, role=role, note=note)
+    audit_log(actor=actor, action="grid_team.add", obj=member, changes={"grid": grid.code, "user": user.pk, "role": role})
+    _forget_scope(user)
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor, member):
+    grid = Area.objects.select_for_update().get(pk=member.grid_id)
+    if member.role == TeamRole.SUPERVISOR:
+        supervisors = GridTeamMember.objects.filter(grid=grid, role=TeamRole.SUPERVISOR).count()
+        if supervisors <= 1:
+            raise ValidationFailed(_("A grid needs at least one supervisor; add another before removing this one."))
+    audit_log(
+        actor=actor, action="grid_team.remove", obj=member,
+        changes={"grid": grid.code, "user": member.user_id, "role": member.role},
+    )
+    member.delete()
+    _end_sessions(member.user)
+
+
+def team_problems(grid_members):
+    """What a grid's group lacks, as messages (for lists and the import check)."""
+    roles = [m.role for m in grid_members]
+    problems = []
+    if roles.count(TeamRole.LEADER) != 1:
+        problems.append(_("no grid leader"))
+    if roles.count(TeamRole.DEPUTY) != 1:
+        problems.append(_("no deputy leader"))
+    if not 1 <= roles.count(TeamRole.SUPERVISOR) <= MAX_SUPERVISORS:
+        problems.append(_("needs 1–5 supervisors"))
+    return problems
+
+
+def _forget_scope(user):
+    if hasattr(user, "_gridwatch_scope"):
+        del user._gridwatch_scope
+
+
+def _end_sessions(user):
+    """Losing a post ends the user's sessions (SECURITY.md item 5)."""
+    end_user_sessions(user)

@@ -1,0 +1,183 @@
+"""Writes to the cadre registry. Each is atomic, audited, and (for cadres) recorded in the cadre's file."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridwatch.audit.services import audit_log, diff
+from gridwatch.core.errors import ValidationFailed
+from gridwatch.core.text import pinyin_full, pinyin_initials
+from gridwatch.geography.models import Area, Level
+
+from .models import Cadre, CadreFileEntry, CadreStatus, CollectionRound, FileEntryKind, Unit, UnitKind, UnitSubmission
+
+CADRE_FIELDS = (
+    "name", "gender", "birth_year", "unit", "position", "rank", "residence_grid", "supervising_grid", "phone", "status",
+)
+# Fields whose values never go into the audit log or the file in clear.
+SECRET_FIELDS = {"phone"}
+
+
+def default_supervising_grid(*, unit, residence_grid):
+    """R16: the residence grid, except that a township's cadres are supervised in their township's grid
+    (the grid of the community or village where the township government sits: its first grid)."""
+    if unit.kind == UnitKind.TOWNSHIP and unit.area.level == Level.TOWNSHIP:
+        if residence_grid.path.startswith(unit.area.path):
+            return residence_grid
+        township_grid = (
+            Area.objects.filter(level=Level.GRID, path__startswith=unit.area.path).order_by("path").first()
+        )
+        if township_grid is not None:
+            return township_grid
+    return residence_grid
+
+
+def _validate_cadre(values):
+    year = values.get("birth_year")
+    this_year = timezone.localdate().year
+    if year is not None and not (this_year - 80 <= int(year) <= this_year - 18):
+        raise ValidationFailed(_("The year of birth %(year)s is not plausible.") % {"year": year}, field="birth_year")
+    for field in ("residence_grid", "supervising_grid"):
+        grid = values.get(field)
+        if grid is not None and grid.level != Level.GRID:
+            raise ValidationFailed(_("%(area)s is not a grid.") % {"area": grid}, field=field)
+    phone = values.get("phone") or ""
+    if phone and not (phone.replace("-", "").replace(" ", "").isdigit() and 7 <= len(phone) <= 20):
+        raise ValidationFailed(_("The phone number %(phone)s is not valid.") % {"phone": phone}, field="phone")
+
+
+def _printable(values):
+    out = {}
+    for key, value in values.items():
+        if key in SECRET_FIELDS:
+            out[key] = "***" if value else ""
+        elif hasattr(value, "pk"):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _file_entry(*, cadre, actor, title, details):
+    return CadreFileEntry.objects.create(
+        cadre=cadre, at=timezone.now(), kind=FileEntryKind.REGISTRY, title=title, details=details, recorded_by=actor
+    )
+
+
+@transaction.atomic
+def cadre_create(*, actor, name, gender, birth_year, unit, position, rank, residence_grid,
+                 supervising_grid=None, phone="", status=CadreStatus.SERVING, user=None, record=True):
+    values = dict(name=name.strip(), gender=gender, birth_year=birth_year, unit=unit, position=position.strip(),
+                  rank=rank, residence_grid=residence_grid, phone=phone.strip(), status=status)
+    values["supervising_grid"] = supervising_grid or default_supervising_grid(unit=unit, residence_grid=residence_grid)
+    _validate_cadre(values)
+    cadre = Cadre(
+        **values, user=user, name_pinyin=pinyin_full(values["name"]), name_initials=pinyin_initials(values["name"]),
+        supervising_path=values["supervising_grid"].path,
+    )
+    cadre.save()
+    if record:
+        printable = _printable(values)
+        _file_entry(cadre=cadre, actor=actor, title=_("Entered in the registry"), details={"values": printable})
+        audit_log(actor=actor, action="cadre.create", obj=cadre, changes=printable)
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre, **values):
+    """Change registry fields; the change is recorded in the cadre's file with before and after."""
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    unknown = set(values) - set(CADRE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {unknown}")
+    before = {f: getattr(cadre, f) for f in CADRE_FIELDS}
+    if "residence_grid" in values and "supervising_grid" not in values:
+        unit = values.get("unit", cadre.unit)
+        if cadre.supervising_grid_id == default_supervising_grid(unit=cadre.unit, residence_grid=cadre.residence_grid).pk:
+            values["supervising_grid"] = default_supervising_grid(unit=unit, residence_grid=values["residence_grid"])
+    merged = {**before, **values}
+    _validate_cadre(merged)
+    for field, value in values.items():
+        setattr(cadre, field, value.strip() if isinstance(value, str) else value)
+    after = {f: getattr(cadre, f) for f in CADRE_FIELDS}
+    changed = [f for f in CADRE_FIELDS if before[f] != after[f]]
+    if not changed:
+        return cadre
+    cadre.name_pinyin, cadre.name_initials = pinyin_full(cadre.name), pinyin_initials(cadre.name)
+    cadre.supervising_path = cadre.supervising_grid.path
+    cadre.save()
+    changes = diff(_printable({f: before[f] for f in changed}), _printable({f: after[f] for f in changed}))
+    _file_entry(cadre=cadre, actor=actor, title=_("Registry data changed"), details={"changes": changes})
+    audit_log(actor=actor, action="cadre.update", obj=cadre, changes=changes)
+    return cadre
+
+
+def cadre_phone_reveal(*, actor, cadre):
+    """Reading a cadre's phone is a sensitive read: it is audited every time."""
+    audit_log(actor=actor, action="cadre.phone_view", obj=cadre)
+    return cadre.phone
+
+
+@transaction.atomic
+def unit_create(*, actor, name, kind, area, head=None):
+    if Unit.objects.filter(name=name.strip()).exists():
+        raise ValidationFailed(_("A unit named %(name)s already exists.") % {"name": name}, field="name")
+    unit = Unit.objects.create(name=name.strip(), kind=kind, area=area, head=head)
+    audit_log(actor=actor, action="unit.create", obj=unit, changes={"name": unit.name, "kind": kind, "area": area.code})
+    return unit
+
+
+@transaction.atomic
+def unit_set_head(*, actor, unit, head):
+    if head is not None and head.unit_id != unit.pk:
+        raise ValidationFailed(_("The number one must be a cadre of the unit."), field="head")
+    before = str(unit.head) if unit.head_id else ""
+    unit.head = head
+    unit.save(update_fields=["head", "updated_at"])
+    audit_log(actor=actor, action="unit.set_head", obj=unit, changes=diff({"head": before}, {"head": str(head or "")}))
+    return unit
+
+
+@transaction.atomic
+def round_open(*, actor, title, deadline: datetime.date):
+    if deadline < timezone.localdate():
+        raise ValidationFailed(_("The deadline cannot be in the past."), field="deadline")
+    rnd = CollectionRound.objects.create(title=title, deadline=deadline, opened_by=actor)
+    audit_log(actor=actor, action="collection_round.open", obj=rnd, changes={"deadline": deadline})
+    return rnd
+
+
+@transaction.atomic
+def round_close(*, actor, round):
+    round.status = "closed"
+    round.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action="collection_round.close", obj=round)
+    return round
+
+
+@transaction.atomic
+def unit_submit(*, actor, round, unit):
+    """A unit confirms its cadres' data for the round; refused if a cadre's record is incomplete."""
+    if round.status != "open":
+        raise ValidationFailed(_("This round is closed."))
+    incomplete = [c.name for c in Cadre.objects.filter(unit=unit, status=CadreStatus.SERVING) if missing_fields(c)]
+    if incomplete:
+        raise ValidationFailed(
+            _("These cadres' data is incomplete: %(names)s.") % {"names": "、".join(incomplete[:20])}
+        )
+    count = Cadre.objects.filter(unit=unit, status=CadreStatus.SERVING).count()
+    submission, created = UnitSubmission.objects.update_or_create(
+        round=round, unit=unit,
+        defaults={"submitted_at": timezone.now(), "submitted_by": actor, "cadre_count": count},
+    )
+    audit_log(actor=actor, action="collection_round.submit", obj=submission, changes={"cadres": count})
+    return submission
+
+
+REQUIRED_FOR_COMPLETENESS = ("name", "gender", "birth_year", "position", "rank", "phone")
+
+
+def missing_fields(cadre):
+    return [f for f in REQUIRED_FOR_COMPLETENESS if not getattr(cadre, f)]

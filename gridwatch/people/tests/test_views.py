@@ -1,0 +1,43 @@
+from django.urls import reverse
+
+from gridwatch.audit.models import AuditEvent
+
+
+def test_it_lists_only_cadres_of_the_township(as_user, township_officer_a, cadre_a, cadre_b):
+    """A township officer of 广顺镇 sees 广顺镇's cadres and not 摆所镇's."""
+    response = as_user(township_officer_a).get(reverse("people:cadre_list"))
+    assert response.status_code == 200
+    assert "张伟" in response.content.decode()
+    assert "李娜" not in response.content.decode()
+
+
+def test_it_answers_404_for_a_cadre_of_another_township(as_user, township_officer_a, cadre_b):
+    response = as_user(township_officer_a).get(reverse("people:cadre_detail", args=[cadre_b.pk]))
+    assert response.status_code == 404
+
+
+def test_it_shows_the_cadre_file_with_registry_history(as_user, county_officer, cadre_a):
+    response = as_user(county_officer).get(reverse("people:cadre_detail", args=[cadre_a.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "张伟" in body and "13800000000" not in body
+
+
+def test_it_audits_every_view_of_a_phone(as_user, county_officer, cadre_a):
+    client = as_user(county_officer)
+    before = AuditEvent.objects.filter(action="cadre.phone_view").count()
+    response = client.post(reverse("people:cadre_phone", args=[cadre_a.pk]), HTTP_HX_REQUEST="true")
+    assert "13800000000" in response.content.decode()
+    assert "<html" not in response.content.decode()
+    assert AuditEvent.objects.filter(action="cadre.phone_view").count() == before + 1
+
+
+def test_it_searches_by_pinyin_initials(as_user, county_officer, cadre_a, cadre_b):
+    body = as_user(county_officer).get(reverse("people:cadre_list"), {"q": "zw"}).content.decode()
+    assert "张伟" in body and "李娜" not in body
+
+
+def test_it_refuses_a_password_only_session_of_staff(as_user, county_officer):
+    response = as_user(county_officer, verified=False).get(reverse("people:cadre_list"))
+    assert response.status_code == 302
+    assert reverse("accounts:otp_verify") in response["Location"] or reverse("accounts:otp_enrol") in response["Location"]
