@@ -57,7 +57,7 @@ if PRODUCTION and not GRIDWATCH_FIELD_KEYS:
     raise ImproperlyConfigured("GRIDWATCH_FIELD_KEYS must be set in the environment in production")
 GRIDWATCH_PEPPER = secret("GRIDWATCH_PEPPER", "insecure-development-pepper")
 
-DEBUG = env_bool("GRIDWATCH_DEBUG", default=not PRODUCTION)
+DEBUG = env_bool("GRIDWATCH_DEBUG", default=GRIDWATCH_ENV == "development")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gridwatch.geography",
     "gridwatch.people",
     "gridwatch.accounts",
+    "gridwatch.api",
 ]
 
 MIDDLEWARE = [

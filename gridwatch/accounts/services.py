@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridwatch.audit.services import audit_log
-from gridwatch.core import messaging
 from gridwatch.core.errors import ValidationFailed
 from gridwatch.core.sessions import end_user_sessions
 
+from . import tasks
 from .models import Notification, RoleAssignment, User
 from .roles import AREA_ROLES, UNIT_ROLES, Role
 
@@ -84,9 +84,9 @@ def notify(*, user, subject, body="", link="", email=False, sms=False):
     """Send one message: always to the in-application inbox; by e-mail and SMS when asked and possible."""
     notification = Notification.objects.create(user=user, subject=subject, body=body, link=link)
     if email and user.email:
-        transaction.on_commit(lambda: messaging.deliver_email(user.email, subject, body))
+        transaction.on_commit(lambda: tasks.deliver_email.enqueue(user.email, str(subject), str(body)))
     if sms and user.phone:
-        transaction.on_commit(lambda: messaging.deliver_sms(user.phone, f"{subject} {body}".strip()))
+        transaction.on_commit(lambda: tasks.deliver_sms.enqueue(user.phone, f"{subject} {body}".strip()))
     return notification
 
 

@@ -19,3 +19,18 @@ class PublicModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class JobMark(models.Model):
+    """A periodic job's record that something was done once (a reminder sent, a report flagged), so that
+    running the periodic jobs twice does nothing twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    done_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("periodic job mark")
+        verbose_name_plural = _("periodic job marks")
+
+    def __str__(self):
+        return self.key
