@@ -8,6 +8,7 @@ roles the user holds, their grid-team posts and their liaison links. Outside the
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -90,12 +91,8 @@ def get_for_user_or_404(queryset_or_model, user, **lookup):
         queryset = queryset_or_model.objects.all()
     try:
         return queryset.for_user(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
-    except Exception as exc:  # ValidationError from a malformed UUID
-        if exc.__class__.__name__ == "ValidationError":
-            raise Http404 from None
-        raise
 
 
 def scoped_models():
