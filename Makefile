@@ -33,11 +33,11 @@ demo: $(VENV)/.installed locale/zh_Hans/LC_MESSAGES/django.mo
 # GRIDWATCH_TEST_POSTGRES (a postgres:// URL of a server where a test database may be created) is set.
 test: $(VENV)/.installed locale/zh_Hans/LC_MESSAGES/django.mo lint check-migrations
 	bash scripts/ensure_chromium.sh
-	$(PY) -m pytest -q -n 2 gridwatch
+	$(PY) -m pytest -q -n 2 --dist loadscope gridwatch
 	$(PY) -m pytest -q e2e
 	@if [ -n "$$GRIDWATCH_TEST_POSTGRES" ]; then \
 		echo "== the suite again on PostgreSQL =="; \
-		DATABASE_URL="$$GRIDWATCH_TEST_POSTGRES" $(PY) -m pytest -q -n 2 gridwatch; \
+		DATABASE_URL="$$GRIDWATCH_TEST_POSTGRES" $(PY) -m pytest -q -n 2 --dist loadscope gridwatch; \
 	fi
 
 lint: $(VENV)/.installed

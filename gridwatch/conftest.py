@@ -27,11 +27,22 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.GRIDWATCH_SMS_FILE_PATH = tmp_path / "sms"
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     from django.core.cache import cache
 
     cache.clear()
+
+
+def zh(msgid, **params):
+    """What a user of the default language reads for ``msgid``: tests assert the Chinese page."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+    return text % params if params else text
 
 
 def make_user(username, *, role=None, area=None, unit=None, password="Grid-Watch-2026!"):
@@ -57,49 +68,83 @@ def login(client, user, *, verified=True):
 
 @pytest.fixture
 def county(db):
-    return geo.area_create(actor=None, code="522729000000", name="长顺县", level=Level.COUNTY, kind=Kind.COUNTY)
+    return geo.area_create(
+        actor=None, code="522729000000", name="长顺县", level=Level.COUNTY, kind=Kind.COUNTY
+    )
 
 
 @pytest.fixture
 def township_a(county):
-    return geo.area_create(actor=None, code="522729101000", name="广顺镇", level=Level.TOWNSHIP, kind=Kind.TOWN,
-                           parent=county)
+    return geo.area_create(
+        actor=None, code="522729101000", name="广顺镇", level=Level.TOWNSHIP, kind=Kind.TOWN, parent=county
+    )
 
 
 @pytest.fixture
 def township_b(county):
-    return geo.area_create(actor=None, code="522729103000", name="摆所镇", level=Level.TOWNSHIP, kind=Kind.TOWN,
-                           parent=county)
+    return geo.area_create(
+        actor=None, code="522729103000", name="摆所镇", level=Level.TOWNSHIP, kind=Kind.TOWN, parent=county
+    )
 
 
 @pytest.fixture
 def community_a(township_a):
-    return geo.area_create(actor=None, code="522729101001", name="南场社区", level=Level.COMMUNITY,
-                           kind=Kind.COMMUNITY, parent=township_a)
+    return geo.area_create(
+        actor=None,
+        code="522729101001",
+        name="南场社区",
+        level=Level.COMMUNITY,
+        kind=Kind.COMMUNITY,
+        parent=township_a,
+    )
 
 
 @pytest.fixture
 def community_b(township_b):
-    return geo.area_create(actor=None, code="522729103001", name="摆所社区", level=Level.COMMUNITY,
-                           kind=Kind.COMMUNITY, parent=township_b)
+    return geo.area_create(
+        actor=None,
+        code="522729103001",
+        name="摆所社区",
+        level=Level.COMMUNITY,
+        kind=Kind.COMMUNITY,
+        parent=township_b,
+    )
 
 
 @pytest.fixture
 def grid_a(community_a):
-    return geo.area_create(actor=None, code="522729101001001", name="南场社区第1网格", level=Level.GRID,
-                           kind=Kind.GRID, parent=community_a)
+    return geo.area_create(
+        actor=None,
+        code="522729101001001",
+        name="南场社区第1网格",
+        level=Level.GRID,
+        kind=Kind.GRID,
+        parent=community_a,
+    )
 
 
 @pytest.fixture
 def grid_a2(community_a):
-    return geo.area_create(actor=None, code="522729101001002", name="南场社区第2网格", level=Level.GRID,
-                           kind=Kind.GRID, parent=community_a)
+    return geo.area_create(
+        actor=None,
+        code="522729101001002",
+        name="南场社区第2网格",
+        level=Level.GRID,
+        kind=Kind.GRID,
+        parent=community_a,
+    )
 
 
 @pytest.fixture
 def grid_b(community_b):
-    return geo.area_create(actor=None, code="522729103001001", name="摆所社区第1网格", level=Level.GRID,
-                           kind=Kind.GRID, parent=community_b)
+    return geo.area_create(
+        actor=None,
+        code="522729103001001",
+        name="摆所社区第1网格",
+        level=Level.GRID,
+        kind=Kind.GRID,
+        parent=community_b,
+    )
 
 
 @pytest.fixture
@@ -113,8 +158,9 @@ def unit_b(county):
 
 
 def make_cadre(name, unit, grid, **extra):
-    values = dict(gender=Gender.MALE, birth_year=1975, position="副局长", rank=Rank.SECTION_DEPUTY,
-                  phone="13800000000")
+    values = dict(
+        gender=Gender.MALE, birth_year=1975, position="副局长", rank=Rank.SECTION_DEPUTY, phone="13800000000"
+    )
     values.update(extra)
     return people.cadre_create(actor=None, name=name, unit=unit, residence_grid=grid, **values)
 
@@ -187,4 +233,4 @@ def as_user(client):
     return _as
 
 
-__all__ = ["login", "make_user", "make_cadre", "settings"]
+__all__ = ["login", "make_user", "make_cadre", "settings", "zh"]

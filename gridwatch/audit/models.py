@@ -37,3 +37,6 @@ class AuditHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self):
+        return f"head #{self.seq}"

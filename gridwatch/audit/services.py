@@ -17,7 +17,9 @@ def _canonical(event_fields: dict) -> bytes:
     return json.dumps(event_fields, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
 
 
-def compute_hash(*, seq, at, actor_id, actor_label, action, object_type, object_id, object_label, changes, prev_hash):
+def compute_hash(
+    *, seq, at, actor_id, actor_label, action, object_type, object_id, object_label, changes, prev_hash
+):
     payload = _canonical(
         {
             "seq": seq,
@@ -73,7 +75,9 @@ def audit_log(*, actor, action, obj=None, object_type="", object_id="", object_l
 def diff(before: dict, after: dict) -> dict:
     """Before/after of the fields that changed, for an update event."""
     keys = sorted(set(before) | set(after))
-    return {k: {"before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)}
+    return {
+        k: {"before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)
+    }
 
 
 @dataclass
@@ -96,13 +100,24 @@ def verify_chain(batch_size=5000) -> VerifyResult:
             break
         for ev in batch:
             if ev.seq != expected_seq:
-                return VerifyResult(False, checked, f"event #{expected_seq} is missing (next is #{ev.seq})", expected_seq)
+                return VerifyResult(
+                    False, checked, f"event #{expected_seq} is missing (next is #{ev.seq})", expected_seq
+                )
             if ev.prev_hash != prev_hash:
-                return VerifyResult(False, checked, f"event #{ev.seq} does not link to the event before it", ev.seq)
+                return VerifyResult(
+                    False, checked, f"event #{ev.seq} does not link to the event before it", ev.seq
+                )
             recomputed = compute_hash(
-                seq=ev.seq, at=ev.at, actor_id=ev.actor_id, actor_label=ev.actor_label, action=ev.action,
-                object_type=ev.object_type, object_id=ev.object_id, object_label=ev.object_label,
-                changes=ev.changes, prev_hash=ev.prev_hash,
+                seq=ev.seq,
+                at=ev.at,
+                actor_id=ev.actor_id,
+                actor_label=ev.actor_label,
+                action=ev.action,
+                object_type=ev.object_type,
+                object_id=ev.object_id,
+                object_label=ev.object_label,
+                changes=ev.changes,
+                prev_hash=ev.prev_hash,
             )
             if recomputed != ev.hash:
                 return VerifyResult(False, checked, f"event #{ev.seq} was altered", ev.seq)
@@ -112,7 +127,9 @@ def verify_chain(batch_size=5000) -> VerifyResult:
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and (head.seq != last_seq or head.hash != prev_hash):
         return VerifyResult(
-            False, checked, f"the chain ends at #{last_seq} but event #{head.seq} was written: the tail was cut",
+            False,
+            checked,
+            f"the chain ends at #{last_seq} but event #{head.seq} was written: the tail was cut",
             last_seq + 1,
         )
     return VerifyResult(True, checked)

@@ -1,4 +1,5 @@
 import csv
+import json
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -12,6 +13,14 @@ from gridwatch.core.permissions import roles
 
 from .models import AuditEvent
 from .services import audit_log
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that Excel or WPS will not run as a formula (CSV injection): a leading quote disarms it."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _filtered(request):
@@ -45,6 +54,22 @@ def event_export(request):
     writer = csv.writer(response)
     writer.writerow(["seq", "at", "actor", "action", "object_type", "object_id", "object", "changes", "hash"])
     for ev in qs.iterator(chunk_size=2000):
-        writer.writerow([ev.seq, timezone.localtime(ev.at).isoformat(), ev.actor_label, ev.action, ev.object_type,
-                         ev.object_id, ev.object_label, ev.changes, ev.hash])
+        writer.writerow(
+            [
+                ev.seq,
+                timezone.localtime(ev.at).isoformat(),
+                *map(
+                    spreadsheet_safe,
+                    [
+                        ev.actor_label,
+                        ev.action,
+                        ev.object_type,
+                        ev.object_id,
+                        ev.object_label,
+                        json.dumps(ev.changes, ensure_ascii=False, sort_keys=True),
+                    ],
+                ),
+                ev.hash,
+            ]
+        )
     return response

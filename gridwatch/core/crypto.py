@@ -3,7 +3,7 @@
 The default provider is Fernet (AES-128-CBC + HMAC-SHA256) through ``cryptography``, with every key of
 ``GRIDWATCH_FIELD_KEYS`` accepted for reading and the first used for writing, so keys rotate with the
 ``rotate_field_keys`` command. A tampered ciphertext raises ``DecryptionError``, never returns garbage.
-An SM4 provider for 密评 can replace it by implementing the same two methods.
+An SM4 provider for 密评 can replace it by implementing the same three methods.
 """
 
 import base64
@@ -25,6 +25,9 @@ class CryptoProvider:
         raise NotImplementedError
 
     def decrypt(self, ciphertext: str) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def rotate(self, ciphertext: str) -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -54,7 +57,11 @@ class FernetProvider(CryptoProvider):
             raise DecryptionError("ciphertext is corrupt or was made with an unknown key") from exc
 
     def rotate(self, ciphertext):
-        return self._fernet.rotate(ciphertext.encode()).decode()
+        """The same plaintext encrypted with the first key (for ``rotate_field_keys``)."""
+        try:
+            return self._fernet.rotate(ciphertext.encode()).decode()
+        except (InvalidToken, ValueError) as exc:
+            raise DecryptionError("ciphertext is corrupt or was made with an unknown key") from exc
 
 
 @cache

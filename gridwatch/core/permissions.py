@@ -18,6 +18,9 @@ def public(view):
 
 
 def authenticated(view):
+    # Some views (DRF's, e.g. the API schema) mark themselves login_not_required; this policy says
+    # otherwise, so LoginRequiredMiddleware applies to them too.
+    view.login_required = True
     view.gridwatch_policy = "authenticated"
     return view
 

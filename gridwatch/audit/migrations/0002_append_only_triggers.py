@@ -30,6 +30,8 @@ POSTGRES_REVERSE = [
 
 
 def forwards(apps, schema_editor):
+    # The chain's head row exists from the start, so concurrent first writers lock the same row.
+    apps.get_model("audit", "AuditHead").objects.get_or_create(id=1)
     statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
     for sql in statements:
         schema_editor.execute(sql)

@@ -11,8 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--only", action="append", default=[], help="Run only the named job(s).")
-        parser.add_argument("--loop", type=int, default=0, metavar="SECONDS",
-                            help="Keep running, every SECONDS seconds (a scheduler without cron).")
+        parser.add_argument(
+            "--loop",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Keep running, every SECONDS seconds (a scheduler without cron).",
+        )
 
     def handle(self, *args, only, loop, **options):
         while True:

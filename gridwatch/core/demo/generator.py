@@ -1,0 +1,467 @@
+"""The demo county: real places of 长顺县, synthetic people, made with a fixed random seed.
+
+Everything goes through the services a person would use (area_create, team_member_add, unit_create,
+cadre_create, cadre_update, cadre_change_status, relation_declare, round_open, unit_submit, user_create,
+role_grant, totp_device_confirm), so the audit chain, the cadres' files and the R16 supervising grids come
+out exactly as in real use (about 16,000 queries: ~10 s of CPU for 830 cadres, so no bulk shortcuts). The whole demo is written in
+one transaction: either it is all there or none of it is.
+"""
+
+import base64
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from . import data
+from .names import make_picker
+
+SEED = 20130522
+DEMO_PASSWORD = "Demo#2026gw"
+# The demo is there when its system administrator is.
+MARKER_USERNAME = "sysadmin"
+SHOWCASE_GRID = "522729001002001"  # 长寨街道 和平社区第1网格: the grid the demo logins look at
+LIAISON_TOWNSHIPS = ("522729101000", "522729104000")  # 广顺镇, 代化镇
+SUBMITTING_UNITS = ("县财政局", "县教育局", "县审计局", "县统计局", "摆所镇党委、政府")
+
+
+class DemoRefused(Exception):
+    """The database is not one the demo may fill (production, or someone else's data)."""
+
+
+@dataclass
+class Login:
+    role: str  # Role value
+    role_zh: str
+    username: str
+    where: str = ""
+    code: str = ""  # the area the role is held on, where it is not the county
+
+
+@dataclass
+class SeedResult:
+    created: bool
+    counts: dict = field(default_factory=dict)
+
+
+def demo_present():
+    from gridwatch.accounts.models import User
+
+    return User.objects.filter(username=MARKER_USERNAME).exists()
+
+
+def totp_key(username):
+    """The demo's TOTP key for a user: derived from the seed, so the secret is the same on every run."""
+    return hmac.new(str(SEED).encode(), f"totp:{username}".encode(), hashlib.sha256).digest()[:20].hex()
+
+
+def base32_secret(hex_key):
+    return base64.b32encode(bytes.fromhex(hex_key)).decode()
+
+
+def login_plan():
+    """Every demo login, in the order the table prints them."""
+    from gridwatch.accounts.roles import Role
+
+    plan = [
+        Login(Role.COUNTY_STAFF, "县纪委工作人员", "county_staff", "长顺县"),
+        Login(Role.SYSTEM_ADMIN, "系统管理员", "sysadmin", "长顺县"),
+        Login(Role.SECURITY_ADMIN, "安全管理员", "secadmin", "长顺县"),
+        Login(Role.AUDIT_ADMIN, "审计管理员", "auditadmin", "长顺县"),
+        Login(Role.OFFICE, "领导小组办公室", "office", "长顺县"),
+        Login(Role.LIAISON, "班子成员联系人", "liaison", "和平社区第1网格、广顺镇、代化镇"),
+    ]
+    for code, (short, unit, _template, _size) in data.TOWNSHIP_UNITS.items():
+        plan.append(
+            Login(Role.TOWNSHIP_STAFF, "乡镇（街道）纪委", f"{short}_jiwei", unit.split("党")[0], code)
+        )
+    plan += [
+        Login(Role.COMMUNITY_ORG, "社区党组织", "heping_party", "和平社区"),
+        Login(Role.GRID_LEADER, "网格长", "grid_leader", "和平社区第1网格"),
+        Login(Role.GRID_DEPUTY, "网格副组长", "grid_deputy", "和平社区第1网格"),
+        Login(Role.GRID_SUPERVISOR, "网格监督员", "grid_supervisor", "和平社区第1网格"),
+        Login(Role.UNIT_LIAISON, "单位联络员", "finance_liaison", "县财政局"),
+        Login(Role.CADRE, "干部", "cadre", "县财政局"),
+    ]
+    return plan
+
+
+def seed(*, scale=1.0, out=None):
+    """Create the demo county unless it is there. ``scale`` resizes the cadre registry (grids stay)."""
+    if settings.PRODUCTION:
+        raise DemoRefused("seed_demo refuses to run in production (GRIDWATCH_ENV=production).")
+    if demo_present():
+        return SeedResult(created=False)
+    from gridwatch.geography.models import Area, Level
+    from gridwatch.people.models import Cadre, Unit
+
+    if Unit.objects.exists() or Cadre.objects.exists() or Area.objects.filter(level=Level.GRID).exists():
+        raise DemoRefused(
+            "This database already holds grids, units or cadres that are not the demo's; "
+            "seed_demo only fills a database without them."
+        )
+    with transaction.atomic():
+        counts = _Generator(random.Random(SEED), scale, out).run()
+    return SeedResult(created=True, counts=counts)
+
+
+DEPUTY_SUFFIXES = ("大队长", "股长", "主任", "所长", "站长", "局长", "科长", "组长", "书记")
+
+
+def _deputy(post):
+    """The deputy's post under a section head: 预算股股长 → 预算股副股长."""
+    for suffix in DEPUTY_SUFFIXES:
+        if post.endswith(suffix):
+            return post[: -len(suffix)] + "副" + suffix
+    return post + "副职"
+
+
+class _Generator:
+    def __init__(self, rng, scale, out):
+        self.rng = rng
+        self.scale = scale
+        self.out = out or (lambda message: None)
+        self.pick_name = make_picker(rng)
+        self.phones = set()
+        self.password_hash = make_password(DEMO_PASSWORD)
+        self.users = {}
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def phone(self):
+        while True:
+            number = "138" + "".join(self.rng.choice("0123456789") for _ in range(8))
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def gender(self, male_share=0.65):
+        return "male" if self.rng.random() < male_share else "female"
+
+    def user(self, username, display_name, phone=""):
+        from gridwatch.accounts.services import user_create
+
+        user = user_create(actor=None, username=username, display_name=display_name, phone=phone)
+        self.users[username] = user
+        return user
+
+    # -- the county ------------------------------------------------------------------------------
+    def run(self):
+        from gridwatch.geography.reference import load_reference
+
+        areas = load_reference(actor=None)
+        self.out(f"areas: {len(areas.created)} created from the reference file")
+        self.grids = self.make_grids()
+        self.out(f"grids: {len(self.grids)}")
+        self.make_teams()
+        self.units = self.make_units()
+        self.cadres = self.make_cadres()
+        self.out(f"units: {len(self.units)}, cadres: {len(self.cadres)}")
+        self.make_history()
+        self.make_accounts()
+        self.make_relations_and_round()
+        from gridwatch.accounts.models import User
+
+        User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)
+        return {
+            "grids": len(self.grids),
+            "units": len(self.units),
+            "cadres": len(self.cadres),
+            "users": len(self.users),
+        }
+
+    def make_grids(self):
+        from gridwatch.geography.models import Area, Kind, Level
+        from gridwatch.geography.reference import township_seats
+        from gridwatch.geography.services import area_create
+
+        plan = [(code, n) for code, n in data.GRIDS_PER_COMMUNITY.items() if n]
+        plan += [(seat, 1) for seat in township_seats().values()]
+        communities = {a.code: a for a in Area.objects.filter(code__in=[c for c, _ in plan])}
+        grids = []
+        for code, count in plan:
+            community = communities[code]
+            roads = data.ROADS.get(code)
+            for n in range(1, count + 1):
+                grids.append(
+                    area_create(
+                        actor=None,
+                        code=f"{code}{n:03d}",
+                        name=f"{community.name}第{n}网格",
+                        level=Level.GRID,
+                        kind=Kind.GRID,
+                        parent=community,
+                        description=self.grid_description(community, roads, n),
+                        supervision_phone=f"0854-68{self.rng.randint(10000, 99999)}",
+                    )
+                )
+        return grids
+
+    def grid_description(self, community, roads, n):
+        if not roads:
+            office = "村委会" if community.kind == "village" else "居委会"
+            return f"覆盖{community.name}{office}周边、{community.parent.name}人民政府驻地、集镇街道及附近村民组。"
+        road = roads[(n - 1) % len(roads)]
+        start = self.rng.randint(1, 40)
+        end = start + self.rng.randint(30, 90)
+        other = self.rng.choice([r for r in roads if r != road] or roads)
+        estates = "、".join(self.rng.sample(data.ESTATES, 2))
+        return f"覆盖{road}{start}—{end}号、{other}{self.rng.choice(['东段', '西段', '南段', '北段'])}、{estates}。"
+
+    def make_teams(self):
+        from gridwatch.geography.models import TeamRole
+        from gridwatch.geography.services import team_member_add
+
+        for grid in self.grids:
+            showcase = grid.code == SHOWCASE_GRID
+            supervisors = self.rng.choices([1, 2, 3, 4, 5], weights=[2, 4, 4, 2, 1])[0]
+            posts = [(TeamRole.LEADER, "leader"), (TeamRole.DEPUTY, "deputy")]
+            posts += [(TeamRole.SUPERVISOR, f"s{i}") for i in range(1, supervisors + 1)]
+            for role, suffix in posts:
+                if showcase:
+                    username = {
+                        "leader": "grid_leader",
+                        "deputy": "grid_deputy",
+                        "s1": "grid_supervisor",
+                    }.get(suffix, f"grid_supervisor{suffix[1:]}")
+                else:
+                    username = f"wg{grid.code}_{suffix}"
+                note = self.rng.choice(data.TEAM_NOTES[role])
+                if grid.parent.kind == "village" and role == TeamRole.LEADER:
+                    note = "村党支部书记"
+                user = self.user(username, self.pick_name(self.gender(0.55)), self.phone())
+                team_member_add(actor=None, grid=grid, user=user, role=role, note=note)
+
+    def make_units(self):
+        from gridwatch.geography.models import Area, Level
+        from gridwatch.people.services import unit_create
+
+        county = Area.objects.get(level=Level.COUNTY)
+        townships = {a.code: a for a in Area.objects.filter(level=Level.TOWNSHIP)}
+        units = []
+        for name, kind, template, size, sections in data.COUNTY_UNITS:
+            units.append(
+                (unit_create(actor=None, name=name, kind=kind, area=county), template, size, sections)
+            )
+        for code, (_short, name, template, size) in data.TOWNSHIP_UNITS.items():
+            unit = unit_create(actor=None, name=name, kind="township", area=townships[code])
+            villages = [a.name for a in townships[code].children.filter(kind="village")]
+            sections = data.TOWNSHIP_SECTIONS + [f"驻{v}第一书记" for v in villages]
+            units.append((unit, template, size, sections))
+        for name, template, size, sections in data.INSTITUTIONS:
+            units.append(
+                (
+                    unit_create(actor=None, name=name, kind="institution", area=county),
+                    template,
+                    size,
+                    sections,
+                )
+            )
+        return units
+
+    def posts_for(self, template, size, sections):
+        """(position, rank) for a unit of ``size`` cadres: leadership first, then section heads, then deputies."""
+        posts = [(p, r) for p, r, n in data.LEADERSHIP[template] for _ in range(n)]
+        if sections is not None:
+            township = template in ("street", "town", "xiang")
+            heads = list(dict.fromkeys(sections if township else data.GENERIC_SECTIONS + sections))
+            posts += [(s, data.ST) for s in heads]
+            posts += [(_deputy(s), data.ST) for s in heads if "第一书记" not in s]
+        wanted = max(1, round(size * self.scale))
+        return posts[:wanted]
+
+    def residence(self, unit):
+        seat = [g for g in self.grids if g.code.startswith("522729001")]
+        if unit.kind == "township" and not unit.area.code.startswith("522729001") and self.rng.random() < 0.5:
+            return self.rng.choice([g for g in self.grids if g.path.startswith(unit.area.path)])
+        roll = self.rng.random()
+        if roll < 0.8:
+            return self.rng.choice(seat)
+        if roll < 0.92:
+            return self.rng.choice([g for g in self.grids if g.code.startswith("522729101")])
+        return self.rng.choice(self.grids)
+
+    BIRTH_YEARS = {
+        data.DC: (1965, 1975),
+        data.DD: (1965, 1980),
+        data.SC: (1966, 1986),
+        data.SD: (1968, 1990),
+        data.ST: (1972, 1995),
+    }
+
+    def make_cadres(self):
+        from gridwatch.geography.models import Area
+        from gridwatch.people.services import unit_set_head
+
+        showcase = Area.objects.get(code=SHOWCASE_GRID)
+        cadres = []
+        for unit, template, size, sections in self.units:
+            head = None
+            for i, (position, rank) in enumerate(self.posts_for(template, size, sections)):
+                leader = rank in (data.DC, data.DD)
+                low, high = self.BIRTH_YEARS[rank]
+                grid = (
+                    self.rng.choice([g for g in self.grids if g.code.startswith("522729001")])
+                    if leader
+                    else self.residence(unit)
+                )
+                if (
+                    unit.name == "县财政局"
+                    and position.endswith("副局长")
+                    and not any(c.residence_grid_id == showcase.pk and c.unit_id == unit.pk for c in cadres)
+                ):
+                    grid = showcase  # the demo's cadre account lives in the showcase grid
+                cadre = self._cadre(unit, position, rank, low, high, grid, leader)
+                cadres.append(cadre)
+                if i == 0:
+                    head = cadre
+            unit_set_head(actor=None, unit=unit, head=head)
+        return cadres
+
+    def _cadre(self, unit, position, rank, low, high, grid, leader):
+        from gridwatch.people.services import cadre_create
+
+        gender = self.gender(0.8 if leader else 0.62)
+        return cadre_create(
+            actor=None,
+            name=self.pick_name(gender),
+            gender=gender,
+            birth_year=self.rng.randint(low, high),
+            unit=unit,
+            position=position,
+            rank=rank,
+            residence_grid=grid,
+            phone=self.phone(),
+        )
+
+    def make_history(self):
+        """Registry changes on some cadres, so their files show a history."""
+        from gridwatch.people.services import cadre_change_status, cadre_update
+
+        heads = {u.head_id for u, *_ in self.units}
+        pool = [c for c in self.cadres if c.pk not in heads and c.residence_grid.code != SHOWCASE_GRID]
+        chosen = self.rng.sample(pool, min(len(pool), 26))
+        for cadre in chosen[:10]:
+            cadre_update(actor=None, cadre=cadre, residence_grid=self.rng.choice(self.grids))
+        for cadre in chosen[10:15]:
+            cadre_update(actor=None, cadre=cadre, phone=self.phone())
+        for cadre in chosen[15:20]:
+            if cadre.rank == data.ST:
+                cadre_update(actor=None, cadre=cadre, rank=data.SD)
+        for cadre in chosen[20:26]:
+            cadre_change_status(actor=None, cadre=cadre, status="transferred", note="调往州直单位任职")
+        oldest = sorted((c for c in pool if c not in chosen), key=lambda c: (c.birth_year, c.pk))
+        for cadre in oldest[:4]:
+            cadre_change_status(actor=None, cadre=cadre, status="retired", note="到龄退休")
+
+    # -- accounts ----------------------------------------------------------------------------------
+    def make_accounts(self):
+        from gridwatch.accounts.roles import TWO_FACTOR_ROLES, Role
+        from gridwatch.accounts.services import role_grant, totp_device_confirm, totp_device_create
+        from gridwatch.audit.services import audit_log
+        from gridwatch.geography.models import Area, Level, Liaison
+        from gridwatch.people.models import Cadre, Unit
+
+        county = Area.objects.get(level=Level.COUNTY)
+        showcase = Area.objects.get(code=SHOWCASE_GRID)
+        finance = Unit.objects.get(name="县财政局")
+        for login in login_plan():
+            if login.username in self.users:  # grid team members exist already
+                continue
+            user = self.user(login.username, self.pick_name(self.gender()), self.phone())
+            if login.role in (
+                Role.COUNTY_STAFF,
+                Role.SYSTEM_ADMIN,
+                Role.SECURITY_ADMIN,
+                Role.AUDIT_ADMIN,
+                Role.OFFICE,
+            ):
+                role_grant(actor=None, user=user, role=login.role, area=county)
+            elif login.role == Role.TOWNSHIP_STAFF:
+                role_grant(actor=None, user=user, role=login.role, area=Area.objects.get(code=login.code))
+            elif login.role == Role.COMMUNITY_ORG:
+                role_grant(actor=None, user=user, role=login.role, area=showcase.parent)
+            elif login.role == Role.UNIT_LIAISON:
+                role_grant(actor=None, user=user, role=login.role, unit=finance)
+            elif login.role == Role.LIAISON:
+                liaison = Liaison.objects.create(user=user, grid=showcase)
+                liaison.townships.set(Area.objects.filter(code__in=LIAISON_TOWNSHIPS))
+                audit_log(
+                    actor=None,
+                    action="liaison.create",
+                    obj=liaison,
+                    changes={"grid": showcase.code, "townships": list(LIAISON_TOWNSHIPS)},
+                )
+            elif login.role == Role.CADRE:
+                cadre = (
+                    Cadre.objects.filter(unit=finance, residence_grid=showcase).order_by("pk").first()
+                    or Cadre.objects.filter(unit=finance).order_by("-pk").first()
+                )
+                user.display_name = cadre.name
+                user.save(update_fields=["display_name"])
+                cadre.user = user
+                cadre.save(update_fields=["user", "updated_at"])
+                audit_log(actor=None, action="cadre.link_user", obj=cadre, changes={"user": user.username})
+            if login.role == Role.SYSTEM_ADMIN:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+            if login.role in TWO_FACTOR_ROLES:
+                device = totp_device_create(user=user, name="demo")
+                device.key = totp_key(user.username)
+                device.save(update_fields=["key"])
+                totp_device_confirm(user=user, device=device)
+
+    def make_relations_and_round(self):
+        from gridwatch.people.models import Cadre
+        from gridwatch.people.services import relation_declare, round_open, unit_submit
+
+        cadres = list(
+            Cadre.objects.filter(status="serving").select_related("unit", "residence_grid").order_by("pk")
+        )
+        showcase_cadres = [c for c in cadres if c.residence_grid.code == SHOWCASE_GRID and c.user_id is None]
+        gs_cadres = [c for c in cadres if c.unit.name.startswith("广顺镇")]
+        relations = [
+            ("grid_supervisor", showcase_cadres[0] if showcase_cadres else cadres[1], "kin", "堂兄弟"),
+            ("gs_jiwei", gs_cadres[min(3, len(gs_cadres) - 1)], "spouse", "配偶"),
+            ("county_staff", cadres[len(cadres) // 4], "associate", "大学同学，往来密切"),
+            ("heping_party", cadres[len(cadres) // 2], "in_law", "姻亲"),
+        ]
+        for username, cadre, kind, note in relations:
+            relation_declare(
+                actor=self.users[username], user=self.users[username], cadre=cadre, kind=kind, note=note
+            )
+        today = timezone.localdate()
+        rnd = round_open(
+            actor=self.users["county_staff"],
+            title=f"{today.year}年度领导干部信息采集",
+            deadline=today + timedelta(days=14),
+        )
+        from gridwatch.people.models import Unit
+
+        for name in SUBMITTING_UNITS:
+            unit = Unit.objects.get(name=name)
+            actor = self.users["finance_liaison"] if name == "县财政局" else self.users["county_staff"]
+            unit_submit(actor=actor, round=rnd, unit=unit)
+
+
+def logins():
+    """(login, TOTP secret or "") for every demo login that exists, in the table's order."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gridwatch.accounts.models import User
+
+    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in login_plan()])}
+    devices = {d.user_id: d for d in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True)}
+    rows = []
+    for login in login_plan():
+        user = users.get(login.username)
+        if user is None:
+            continue
+        device = devices.get(user.pk)
+        rows.append((login, base32_secret(device.key) if device else ""))
+    return rows
