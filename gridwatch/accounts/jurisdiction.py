@@ -4,7 +4,11 @@ from gridwatch.core.scoping import Scope, get_scope
 
 from .roles import COUNTY_WIDE_ROLES, GRID_ROLES, Role
 
-TEAM_ROLE_TO_ROLE = {"leader": Role.GRID_LEADER, "deputy": Role.GRID_DEPUTY, "supervisor": Role.GRID_SUPERVISOR}
+TEAM_ROLE_TO_ROLE = {
+    "leader": Role.GRID_LEADER,
+    "deputy": Role.GRID_DEPUTY,
+    "supervisor": Role.GRID_SUPERVISOR,
+}
 AREA_SCOPED_ROLES = {Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG, Role.LIAISON} | GRID_ROLES
 
 
@@ -37,8 +41,11 @@ def scope_for(user):
     # A path inside another path adds nothing.
     minimal = tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
     return Scope(
-        everything=everything, area_paths=minimal, unit_ids=tuple(sorted(unit_ids)),
-        cadre_ids=tuple(cadre_ids), roles=frozenset(roles),
+        everything=everything,
+        area_paths=minimal,
+        unit_ids=tuple(sorted(unit_ids)),
+        cadre_ids=tuple(cadre_ids),
+        roles=frozenset(roles),
     )
 
 

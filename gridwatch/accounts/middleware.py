@@ -2,8 +2,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .jurisdiction import user_roles
 from .roles import TWO_FACTOR_ROLES
@@ -25,10 +27,12 @@ class SessionPolicyMiddleware:
         if user.is_authenticated:
             started = request.session.get(SESSION_STARTED_KEY)
             epoch = request.session.get(SESSION_EPOCH_KEY)
-            expired = started is not None and time.time() - started > settings.GRIDWATCH_SESSION_ABSOLUTE_SECONDS
+            expired = (
+                started is not None and time.time() - started > settings.GRIDWATCH_SESSION_ABSOLUTE_SECONDS
+            )
             if expired or epoch != user.session_epoch:
                 logout(request)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 
@@ -63,5 +67,5 @@ class TwoFactorRequiredMiddleware:
 
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             target = "accounts:otp_verify" if has_device else "accounts:otp_enrol"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return None

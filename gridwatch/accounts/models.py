@@ -27,10 +27,16 @@ class User(AbstractUser):
 class RoleAssignment(TimeStampedModel):
     """A role held on an area (county, township, community) or on a unit."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
-    area = models.ForeignKey(Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     granted_by = models.ForeignKey(
         User, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -42,8 +48,8 @@ class RoleAssignment(TimeStampedModel):
             models.UniqueConstraint(fields=["user", "role", "area", "unit"], name="role_assignment_once"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in AREA_ROLES], area__isnull=False, unit__isnull=True)
-                    | Q(role__in=[r.value for r in UNIT_ROLES], unit__isnull=False, area__isnull=True)
+                    Q(role__in=sorted(r.value for r in AREA_ROLES), area__isnull=False, unit__isnull=True)
+                    | Q(role__in=sorted(r.value for r in UNIT_ROLES), unit__isnull=False, area__isnull=True)
                     | Q(role=Role.CADRE, area__isnull=True, unit__isnull=True)
                 ),
                 name="role_held_on_area_or_unit",
@@ -57,7 +63,9 @@ class RoleAssignment(TimeStampedModel):
 class Notification(PublicModel):
     """An in-application notification: the inbox every outgoing message also lands in."""
 
-    user = models.ForeignKey(User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)

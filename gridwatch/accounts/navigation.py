@@ -9,7 +9,10 @@ from .roles import AUDIT_READERS, GEOGRAPHY_EDITORS, REGISTRY_EDITORS, REGISTRY_
 NAV = [
     ("core:home", _("Home"), None, "home"),
     ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),
+    ("people:unit_list", _("Units"), REGISTRY_READERS, "units"),
+    ("people:round_list", _("Data collection"), REGISTRY_EDITORS | {Role.OFFICE}, "inbox"),
     ("geography:area_list", _("Areas and grids"), REGISTRY_READERS, "map"),
+    ("geography:import_export", _("Grid division table"), GEOGRAPHY_EDITORS, "table"),
     ("people:my_file", _("My file"), {Role.CADRE}, "file"),
     ("accounts:inbox", _("Notifications"), None, "bell"),
     ("audit:event_list", _("Audit log"), AUDIT_READERS, "shield"),
@@ -24,6 +27,12 @@ def navigation_for(request):
     for url_name, label, allowed, icon in NAV:
         if allowed is not None and not roles & set(allowed):
             continue
-        items.append({"url": reverse(url_name), "label": label, "icon": icon,
-                      "active": current.split(":")[0] == url_name.split(":")[0] and current == url_name})
+        items.append(
+            {
+                "url": reverse(url_name),
+                "label": label,
+                "icon": icon,
+                "active": current.split(":")[0] == url_name.split(":")[0] and current == url_name,
+            }
+        )
     return items

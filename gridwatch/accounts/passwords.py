@@ -7,9 +7,32 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 PLACE_WORDS = {
-    "changshun", "guangshun", "changzhai", "weiyuan", "baisuo", "daihua", "baiyunshan", "guyang", "duncao",
-    "qiannan", "guizhou", "guiyang", "长顺", "广顺", "长寨", "威远", "摆所", "代化", "白云山", "鼓扬", "敦操",
-    "黔南", "贵州", "gridwatch", "wangge", "jiwei",
+    "changshun",
+    "guangshun",
+    "changzhai",
+    "weiyuan",
+    "baisuo",
+    "daihua",
+    "baiyunshan",
+    "guyang",
+    "duncao",
+    "qiannan",
+    "guizhou",
+    "guiyang",
+    "长顺",
+    "广顺",
+    "长寨",
+    "威远",
+    "摆所",
+    "代化",
+    "白云山",
+    "鼓扬",
+    "敦操",
+    "黔南",
+    "贵州",
+    "gridwatch",
+    "wangge",
+    "jiwei",
 }
 
 
@@ -20,7 +43,9 @@ class CharacterClassValidator:
         )
         if classes < 3:
             raise ValidationError(
-                _("The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols."),
+                _(
+                    "The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols."
+                ),
                 code="password_too_simple",
             )
 
@@ -33,7 +58,8 @@ class PlaceNameValidator:
         lowered = password.lower()
         if any(word in lowered for word in PLACE_WORDS):
             raise ValidationError(
-                _("The password must not contain a place name or the system's name."), code="password_place_name"
+                _("The password must not contain a place name or the system's name."),
+                code="password_place_name",
             )
 
     def get_help_text(self):

@@ -21,8 +21,15 @@ class Role(models.TextChoices):
     CADRE = "cadre", _("Cadre")
 
 
-AREA_ROLES = {Role.COUNTY_STAFF, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.OFFICE,
-              Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG}
+AREA_ROLES = {
+    Role.COUNTY_STAFF,
+    Role.SYSTEM_ADMIN,
+    Role.SECURITY_ADMIN,
+    Role.AUDIT_ADMIN,
+    Role.OFFICE,
+    Role.TOWNSHIP_STAFF,
+    Role.COMMUNITY_ORG,
+}
 UNIT_ROLES = {Role.UNIT_LIAISON}
 # Roles whose holders see every record of the county (not the administrator posts: 等保 level 3 keeps
 # them out of the content).
@@ -33,7 +40,11 @@ GRID_ROLES = {Role.GRID_LEADER, Role.GRID_DEPUTY, Role.GRID_SUPERVISOR}
 TWO_FACTOR_ROLES = COUNTY_WIDE_ROLES | ADMIN_ROLES | {Role.LIAISON, Role.TOWNSHIP_STAFF}
 # Who may edit the cadre registry (unit liaisons only their own unit's cadres).
 REGISTRY_EDITORS = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.UNIT_LIAISON}
-REGISTRY_READERS = COUNTY_WIDE_ROLES | {Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG, Role.UNIT_LIAISON} | GRID_ROLES
+REGISTRY_READERS = (
+    COUNTY_WIDE_ROLES
+    | {Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG, Role.UNIT_LIAISON}
+    | GRID_ROLES
+)
 AUDIT_READERS = {Role.COUNTY_STAFF, Role.AUDIT_ADMIN}
 USER_MANAGERS = {Role.SYSTEM_ADMIN}
 GEOGRAPHY_EDITORS = {Role.COUNTY_STAFF}

@@ -1,5 +1,7 @@
 """Accounts: users, roles, sessions, two-factor devices, notifications."""
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,15 +40,29 @@ def role_grant(*, actor, user, role, area=None, unit=None):
         user=user, role=role, area=area, unit=unit, defaults={"granted_by": actor}
     )
     if created:
-        audit_log(actor=actor, action="role.grant", obj=assignment,
-                  changes={"user": user.pk, "role": role, "area": getattr(area, "code", None), "unit": str(unit or "")})
+        audit_log(
+            actor=actor,
+            action="role.grant",
+            obj=assignment,
+            changes={
+                "user": user.pk,
+                "role": role,
+                "area": getattr(area, "code", None),
+                "unit": str(unit or ""),
+            },
+        )
     _forget(user)
     return assignment
 
 
 @transaction.atomic
 def role_revoke(*, actor, assignment):
-    audit_log(actor=actor, action="role.revoke", obj=assignment, changes={"user": assignment.user_id, "role": assignment.role})
+    audit_log(
+        actor=actor,
+        action="role.revoke",
+        obj=assignment,
+        changes={"user": assignment.user_id, "role": assignment.role},
+    )
     assignment.delete()
     end_user_sessions(assignment.user)
 
@@ -58,6 +74,21 @@ def user_set_active(*, actor, user, active):
     audit_log(actor=actor, action="user.enable" if active else "user.disable", obj=user)
     if not active:
         end_user_sessions(user)
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, actor, user, password):
+    """Set a new password (checked against the password policy) and end every session of the user.
+    The caller keeps its own session alive with ``keep_session`` if the user changed their own password."""
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="new_password1") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    end_user_sessions(user)
+    audit_log(actor=actor, action="user.password_change", obj=user)
     return user
 
 

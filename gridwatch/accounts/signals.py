@@ -26,5 +26,9 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The user name only: never the password, never the address.
-    audit_log(actor=None, action="auth.login_failed", object_type="accounts.user",
-              object_label=str(credentials.get("username", ""))[:150])
+    audit_log(
+        actor=None,
+        action="auth.login_failed",
+        object_type="accounts.user",
+        object_label=str(credentials.get("username", ""))[:150],
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
+    path("password/", views.password_change, name="password_change"),
     path("two-factor/", views.otp_verify, name="otp_verify"),
     path("two-factor/enrol/", views.otp_enrol, name="otp_enrol"),
     path("inbox/", views.inbox, name="inbox"),

@@ -3,7 +3,10 @@ import base64
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +17,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridwatch.audit.services import audit_log
+from gridwatch.core.errors import ValidationFailed
 from gridwatch.core.permissions import authenticated, public, roles
 
 from . import services
 from .forms import LoginForm, TokenForm
+from .middleware import SESSION_EPOCH_KEY
 from .models import Notification, User
 from .roles import USER_MANAGERS
 
@@ -26,6 +31,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # A signed-in user is sent here with a `next` only by a page that refused them (the admin for a
+        # non-administrator): sending them back there would loop, so say no instead.
+        if request.user.is_authenticated and request.GET.get(self.redirect_field_name):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 login_view = public(LoginView.as_view())
@@ -59,7 +71,9 @@ def otp_verify(request):
                 audit_log(actor=request.user, action="auth.otp_verified", obj=request.user)
                 return redirect(_safe_next(request))
         audit_log(actor=request.user, action="auth.otp_failed", obj=request.user)
-        form.add_error("token", _("The code is wrong or was used already. Wait for the next code and try again."))
+        form.add_error(
+            "token", _("The code is wrong or was used already. Wait for the next code and try again.")
+        )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -84,11 +98,19 @@ def otp_enrol(request):
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is set up."))
             return redirect(_safe_next(request))
+        audit_log(actor=request.user, action="auth.otp_failed", obj=request.user, changes={"step": "enrol"})
         form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "accounts/otp_enrol.html", {
-        "form": form, "secret": secret, "qr": _qr_data_uri(device.config_url), "next": _safe_next(request),
-    })
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr": _qr_data_uri(device.config_url),
+            "next": _safe_next(request),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,9 +118,35 @@ def otp_enrol(request):
 def logout_everywhere(request):
     if request.method == "POST":
         services.user_logout_everywhere(actor=request.user, user=request.user)
+        logout(request)
         messages.info(request, _("You have been signed out on every device."))
         return redirect(settings.LOGIN_URL)
     return render(request, "accounts/logout_everywhere.html")
+
+
+@require_http_methods(["GET", "POST"])
+@authenticated
+def password_change(request):
+    """Change one's own password: every other session of the user ends, this one goes on."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_password_change(
+                actor=request.user, user=request.user, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationFailed as exc:
+            form.add_error("new_password1", exc.message)
+        else:
+            keep_session(request, user)
+            messages.success(request, _("Your password has been changed; your other sessions have ended."))
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def keep_session(request, user):
+    """After the user's sessions were ended on purpose, keep the current one (a new epoch, a new hash)."""
+    update_session_auth_hash(request, user)
+    request.session[SESSION_EPOCH_KEY] = user.session_epoch
 
 
 @require_http_methods(["GET"])
@@ -122,7 +170,9 @@ def notification_open(request, pk):
 @require_http_methods(["GET"])
 @roles(*USER_MANAGERS)
 def user_list(request):
-    users = User.objects.order_by("username").prefetch_related("role_assignments__area", "role_assignments__unit")
+    users = User.objects.order_by("username").prefetch_related(
+        "role_assignments__area", "role_assignments__unit"
+    )
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)

@@ -46,6 +46,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('area__isnull', False), ('role__in', ['community_org', 'township_staff', 'audit_admin', 'county_staff', 'security_admin', 'office', 'system_admin']), ('unit__isnull', True)), models.Q(('area__isnull', True), ('role__in', ['unit_liaison']), ('unit__isnull', False)), models.Q(('area__isnull', True), ('role', 'cadre'), ('unit__isnull', True)), _connector='OR'), name='role_held_on_area_or_unit'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('area__isnull', False), ('role__in', ['audit_admin', 'community_org', 'county_staff', 'office', 'security_admin', 'system_admin', 'township_staff']), ('unit__isnull', True)), models.Q(('area__isnull', True), ('role__in', ['unit_liaison']), ('unit__isnull', False)), models.Q(('area__isnull', True), ('role', 'cadre'), ('unit__isnull', True)), _connector='OR'), name='role_held_on_area_or_unit'),
         ),
     ]

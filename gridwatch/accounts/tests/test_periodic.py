@@ -41,7 +41,9 @@ def test_it_does_not_remind_a_unit_that_submitted(unit_liaison, unit_a, cadre_a)
     assert Notification.objects.filter(user=unit_liaison).count() == 0
 
 
-def test_it_sends_sms_through_the_file_backend(unit_liaison, unit_a, settings, django_capture_on_commit_callbacks):
+def test_it_sends_sms_through_the_file_backend(
+    unit_liaison, unit_a, settings, django_capture_on_commit_callbacks
+):
     unit_liaison.phone = "13900000000"
     unit_liaison.save()
     with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)):
