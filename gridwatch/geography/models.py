@@ -40,7 +40,12 @@ class Area(TimeStampedModel):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("path"), max_length=120, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False)
@@ -103,14 +108,19 @@ class GridTeamMember(TimeStampedModel):
     supervisors (``geography.services.team_member_add`` / ``team_member_remove``)."""
 
     grid = models.ForeignKey(
-        Area, verbose_name=_("grid"), on_delete=models.CASCADE, related_name="team_members",
+        Area,
+        verbose_name=_("grid"),
+        on_delete=models.CASCADE,
+        related_name="team_members",
         limit_choices_to={"level": Level.GRID},
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="grid_posts"
     )
     role = models.CharField(_("role"), max_length=16, choices=TeamRole.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. the deputy's post in the grid"))
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("e.g. the deputy's post in the grid")
+    )
 
     objects = ScopedManager()
     jurisdiction = Jurisdiction(area_path="grid__path")
@@ -123,7 +133,9 @@ class GridTeamMember(TimeStampedModel):
             models.UniqueConstraint(fields=["grid", "user"], name="team_member_once_per_grid"),
             models.UniqueConstraint(fields=["grid"], condition=Q(role="leader"), name="team_one_leader"),
             models.UniqueConstraint(fields=["grid"], condition=Q(role="deputy"), name="team_one_deputy"),
-            models.CheckConstraint(condition=Q(role__in=["leader", "deputy", "supervisor"]), name="team_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=["leader", "deputy", "supervisor"]), name="team_role_valid"
+            ),
         ]
 
     def __str__(self):
@@ -135,15 +147,23 @@ class Liaison(TimeStampedModel):
     exactly one grid in the county seat (R4)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("commission leader"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commission leader"),
+        on_delete=models.PROTECT,
         related_name="liaison",
     )
     grid = models.ForeignKey(
-        Area, verbose_name=_("linked grid in the county seat"), on_delete=models.PROTECT,
-        related_name="liaisons", limit_choices_to={"level": Level.GRID},
+        Area,
+        verbose_name=_("linked grid in the county seat"),
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+        limit_choices_to={"level": Level.GRID},
     )
     townships = models.ManyToManyField(
-        Area, verbose_name=_("linked townships"), related_name="township_liaisons", blank=True,
+        Area,
+        verbose_name=_("linked townships"),
+        related_name="township_liaisons",
+        blank=True,
         limit_choices_to={"level": Level.TOWNSHIP},
     )
 

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridwatch.audit.services import audit_log, diff
-from gridwatch.core.errors import ValidationFailed
+from gridwatch.core.errors import NotPermitted, ValidationFailed
+from gridwatch.core.scoping import get_scope
 from gridwatch.core.sessions import end_user_sessions
 
-from .models import CHILD_LEVEL, LEVEL_DEPTH, MAX_SUPERVISORS, Area, GridTeamMember, Level, TeamRole
+from .models import CHILD_LEVEL, LEVEL_DEPTH, MAX_SUPERVISORS, Area, GridTeamMember, Kind, Level, TeamRole
 
 CODE_LENGTH = {Level.COUNTY: 12, Level.TOWNSHIP: 12, Level.COMMUNITY: 12, Level.GRID: 15}
 
@@ -18,7 +19,8 @@ def validate_code(*, code, level, parent):
     """Official codes: 12-digit statistical division codes; a grid is its community's code + 3 digits."""
     if not re.fullmatch(r"\d+", code or "") or len(code) != CODE_LENGTH[level]:
         raise ValidationFailed(
-            _("The code of a %(level)s must have %(n)d digits.") % {"level": Level(level).label, "n": CODE_LENGTH[level]},
+            _("The code of a %(level)s must have %(n)d digits.")
+            % {"level": Level(level).label, "n": CODE_LENGTH[level]},
             field="code",
         )
     if parent is None:
@@ -31,7 +33,9 @@ def validate_code(*, code, level, parent):
             % {"child": Level(level).label, "parent": Level(parent.level).label},
             field="parent",
         )
-    prefix = {Level.TOWNSHIP: parent.code[:6], Level.COMMUNITY: parent.code[:9], Level.GRID: parent.code}[level]
+    prefix = {Level.TOWNSHIP: parent.code[:6], Level.COMMUNITY: parent.code[:9], Level.GRID: parent.code}[
+        level
+    ]
     if not code.startswith(prefix):
         raise ValidationFailed(
             _("The code %(code)s does not belong to %(parent)s (%(parent_code)s).")
@@ -45,16 +49,29 @@ def _path(parent, code):
 
 
 @transaction.atomic
-def area_create(*, actor, code, name, level, kind, parent=None, description="", supervision_phone="", boundary=None):
+def area_create(
+    *, actor, code, name, level, kind, parent=None, description="", supervision_phone="", boundary=None
+):
     validate_code(code=code, level=level, parent=parent)
     if Area.objects.filter(code=code).exists():
-        raise ValidationFailed(_("An area with the code %(code)s already exists.") % {"code": code}, field="code")
+        raise ValidationFailed(
+            _("An area with the code %(code)s already exists.") % {"code": code}, field="code"
+        )
     area = Area.objects.create(
-        code=code, name=name, level=level, kind=kind, parent=parent, path=_path(parent, code),
-        depth=LEVEL_DEPTH[Level(level)], description=description, supervision_phone=supervision_phone,
+        code=code,
+        name=name,
+        level=level,
+        kind=kind,
+        parent=parent,
+        path=_path(parent, code),
+        depth=LEVEL_DEPTH[Level(level)],
+        description=description,
+        supervision_phone=supervision_phone,
         boundary=boundary,
     )
-    audit_log(actor=actor, action="area.create", obj=area, changes={"code": code, "name": name, "level": level})
+    audit_log(
+        actor=actor, action="area.create", obj=area, changes={"code": code, "name": name, "level": level}
+    )
     return area
 
 
@@ -92,7 +109,12 @@ def team_member_add(*, actor, grid, user, role, note=""):
     if role == TeamRole.SUPERVISOR and sum(m.role == TeamRole.SUPERVISOR for m in members) >= MAX_SUPERVISORS:
         raise ValidationFailed(_("A grid has at most %(n)d supervisors.") % {"n": MAX_SUPERVISORS})
     member = GridTeamMember.objects.create(grid=grid, user=user, role=role, note=note)
-    audit_log(actor=actor, action="grid_team.add", obj=member, changes={"grid": grid.code, "user": user.pk, "role": role})
+    audit_log(
+        actor=actor,
+        action="grid_team.add",
+        obj=member,
+        changes={"grid": grid.code, "user": user.pk, "role": role},
+    )
     _forget_scope(user)
     return member
 
@@ -103,9 +125,13 @@ def team_member_remove(*, actor, member):
     if member.role == TeamRole.SUPERVISOR:
         supervisors = GridTeamMember.objects.filter(grid=grid, role=TeamRole.SUPERVISOR).count()
         if supervisors <= 1:
-            raise ValidationFailed(_("A grid needs at least one supervisor; add another before removing this one."))
+            raise ValidationFailed(
+                _("A grid needs at least one supervisor; add another before removing this one.")
+            )
     audit_log(
-        actor=actor, action="grid_team.remove", obj=member,
+        actor=actor,
+        action="grid_team.remove",
+        obj=member,
         changes={"grid": grid.code, "user": member.user_id, "role": member.role},
     )
     member.delete()
@@ -133,3 +159,112 @@ def _forget_scope(user):
 def _end_sessions(user):
     """Losing a post ends the user's sessions (SECURITY.md item 5)."""
     end_user_sessions(user)
+
+
+# --------------------------------------------------------------------------- grid division table import
+
+
+class ImportRefused(ValidationFailed):
+    """The table has errors; ``errors`` lists every one of them. Nothing was written."""
+
+    def __init__(self, errors):
+        super().__init__(
+            _("The table has errors, so nothing was imported. Correct them and upload it again.")
+        )
+        self.errors = list(errors)
+
+
+def kind_from_name(name, level):
+    """The kind of a township or community as its name says it (…街道, …镇, …乡; …村, …社区)."""
+    if level == Level.TOWNSHIP:
+        if name.endswith("街道"):
+            return Kind.STREET
+        if name.endswith("乡"):
+            return Kind.TOWNSHIP
+        return Kind.TOWN
+    if level == Level.COMMUNITY:
+        return Kind.VILLAGE if name.endswith("村") else Kind.COMMUNITY
+    return Kind.GRID
+
+
+@transaction.atomic
+def grid_table_import(*, actor, rows):
+    """Import the grid division table (附件二): all rows or none.
+
+    Checks every row first (``excel.check_rows``) and raises ``ImportRefused`` with all the errors if there
+    is any; otherwise creates the missing townships, communities and grids and updates the names, ranges
+    and phones of the existing ones, each through ``area_create``/``area_update`` (each audited), and
+    records one ``area.import`` event. Team member names in the file are not read. Returns the counts
+    ``{"created": {level: n}, "updated": {level: n}}``."""
+    from .excel import check_rows
+
+    if actor is not None and not get_scope(actor).everything:
+        raise NotPermitted()
+    counties = {c.code[:6]: c for c in Area.objects.filter(level=Level.COUNTY)}
+    existing = {
+        a.code: a
+        for a in Area.objects.filter(level__in=[Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]).select_related(
+            "parent"
+        )
+    }
+    existing.update({c.code: c for c in counties.values()})
+    errors = check_rows(rows, counties=counties, existing=existing)
+    if errors:
+        raise ImportRefused(errors)
+
+    created = {Level.TOWNSHIP: 0, Level.COMMUNITY: 0, Level.GRID: 0}
+    updated = {Level.TOWNSHIP: 0, Level.COMMUNITY: 0, Level.GRID: 0}
+    done = set()
+
+    def upsert(*, code, level, parent, values):
+        if code in done:
+            return existing[code]
+        done.add(code)
+        area = existing.get(code)
+        if area is None:
+            area = area_create(
+                actor=actor,
+                code=code,
+                level=level,
+                kind=kind_from_name(values["name"], level),
+                parent=parent,
+                **values,
+            )
+            existing[code] = area
+            created[level] += 1
+            return area
+        if any(getattr(area, field) != value for field, value in values.items()):
+            area = area_update(actor=actor, area=area, **values)
+            existing[code] = area
+            updated[level] += 1
+        return area
+
+    for row in rows:
+        county = counties[row.township_code[:6]]
+        township = upsert(
+            code=row.township_code, level=Level.TOWNSHIP, parent=county, values={"name": row.township_name}
+        )
+        community = upsert(
+            code=row.community_code,
+            level=Level.COMMUNITY,
+            parent=township,
+            values={"name": row.community_name},
+        )
+        upsert(
+            code=row.grid_code,
+            level=Level.GRID,
+            parent=community,
+            values={"name": row.grid_name, "description": row.description, "supervision_phone": row.phone},
+        )
+    result = {
+        "created": {str(k): v for k, v in created.items()},
+        "updated": {str(k): v for k, v in updated.items()},
+    }
+    audit_log(
+        actor=actor,
+        action="area.import",
+        object_type="geography.area",
+        object_label="网格划分表",
+        changes={"rows": len(rows), **result},
+    )
+    return result
