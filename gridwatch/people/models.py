@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridwatch.core.crypto import EncryptedTextField
@@ -23,11 +24,18 @@ class Unit(PublicModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     area = models.ForeignKey(
-        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="units",
+        Area,
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        related_name="units",
         help_text=_("The county for county departments, the township for township units."),
     )
     head = models.ForeignKey(
-        "Cadre", verbose_name=_("number one (一把手)"), null=True, blank=True, on_delete=models.SET_NULL,
+        "Cadre",
+        verbose_name=_("number one (一把手)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="headed_units",
     )
 
@@ -76,20 +84,32 @@ class Cadre(PublicModel):
     position = models.CharField(_("position"), max_length=100)
     rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices)
     residence_grid = models.ForeignKey(
-        Area, verbose_name=_("residence grid"), on_delete=models.PROTECT, related_name="resident_cadres",
+        Area,
+        verbose_name=_("residence grid"),
+        on_delete=models.PROTECT,
+        related_name="resident_cadres",
         limit_choices_to={"level": "grid"},
     )
     supervising_grid = models.ForeignKey(
-        Area, verbose_name=_("supervising grid"), on_delete=models.PROTECT, related_name="supervised_cadres",
+        Area,
+        verbose_name=_("supervising grid"),
+        on_delete=models.PROTECT,
+        related_name="supervised_cadres",
         limit_choices_to={"level": "grid"},
     )
     # The supervising grid's path, kept with the row so a jurisdiction filter needs no join.
     supervising_path = models.CharField(max_length=120, editable=False, db_index=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="cadre-photos/", blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=CadreStatus.choices, default=CadreStatus.SERVING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CadreStatus.choices, default=CadreStatus.SERVING
+    )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="cadre",
     )
 
@@ -107,7 +127,9 @@ class Cadre(PublicModel):
             models.Index(fields=["unit", "name_pinyin"], name="cadre_unit_order_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(birth_year__gte=1900, birth_year__lte=2100), name="cadre_birth_year"),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900, birth_year__lte=2100), name="cadre_birth_year"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["serving", "transferred", "retired"]), name="cadre_status_valid"
             ),
@@ -131,13 +153,19 @@ class CadreFileEntry(TimeStampedModel):
     """One line of the one-person-one-file timeline (一人一档, R1). Only recorded and verified facts are
     written here; each later feature adds its own kind."""
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="file_entries")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="file_entries"
+    )
     at = models.DateTimeField(_("time"), db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=FileEntryKind.choices)
     title = models.CharField(_("title"), max_length=200)
     details = models.JSONField(_("details"), default=dict, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -151,7 +179,19 @@ class CadreFileEntry(TimeStampedModel):
         indexes = [models.Index(fields=["cadre", "-at"], name="file_entry_cadre_at_idx")]
 
     def __str__(self):
-        return f"{self.cadre} · {self.title}"
+        return f"{self.cadre} · {self.display_title}"
+
+    @property
+    def display_title(self):
+        """The title in the reader's language; parameters are message ids too (a status label, say)."""
+        params = (self.details or {}).get("title_params") or {}
+        title = gettext(self.title)
+        if not params:
+            return title
+        try:
+            return title % {key: gettext(str(value)) for key, value in params.items()}
+        except (KeyError, TypeError, ValueError):
+            return title
 
 
 class RelationKind(models.TextChoices):
@@ -166,9 +206,14 @@ class DeclaredRelation(TimeStampedModel):
     """A relation a user declared to a cadre; conflict-of-interest rules route cases around it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="declared_relations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="declared_relations",
     )
-    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="declared_relations")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="declared_relations"
+    )
     kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -194,9 +239,15 @@ class CollectionRound(PublicModel):
 
     title = models.CharField(_("title"), max_length=200)
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(_("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -211,11 +262,19 @@ class CollectionRound(PublicModel):
 class UnitSubmission(TimeStampedModel):
     """A unit's confirmation that its cadres' data for a round is complete."""
 
-    round = models.ForeignKey(CollectionRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="submissions")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="submissions")
+    round = models.ForeignKey(
+        CollectionRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="submissions"
+    )
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     cadre_count = models.PositiveIntegerField(_("cadres at submission"))
 

@@ -1,12 +1,25 @@
 """Reads of the cadre registry. Each starts from ``for_user`` and costs a fixed number of queries."""
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
+from gridwatch.accounts.roles import REGISTRY_EDITORS, Role
+from gridwatch.core.scoping import Scope
 from gridwatch.core.text import prefix_range
+from gridwatch.geography.models import Area, Level
 
-from .models import Cadre, CadreFileEntry, Unit
+from .models import (
+    Cadre,
+    CadreFileEntry,
+    CadreStatus,
+    CollectionRound,
+    DeclaredRelation,
+    RoundStatus,
+    Unit,
+    UnitSubmission,
+)
 
 ASCII = re.compile(r"^[A-Za-z]+$")
 
@@ -36,7 +49,12 @@ def cadre_list(*, user, q="", unit=None, area_path=None, status=None, rank=None)
 
 
 def cadre_timeline(*, user, cadre):
-    return CadreFileEntry.objects.for_user(user).filter(cadre=cadre).select_related("recorded_by").order_by("-at", "-id")
+    return (
+        CadreFileEntry.objects.for_user(user)
+        .filter(cadre=cadre)
+        .select_related("recorded_by")
+        .order_by("-at", "-id")
+    )
 
 
 def unit_list(*, user, q=""):
@@ -44,3 +62,177 @@ def unit_list(*, user, q=""):
     if q:
         qs = qs.filter(name__contains=q)
     return qs.order_by("name")
+
+
+# ------------------------------------------------------------------------------------------ editing
+
+
+@dataclass(frozen=True)
+class EditorScope:
+    """What a registry editor may change (accounts.roles.REGISTRY_EDITORS): county staff everything;
+    township staff the cadres supervised in their township; a unit liaison their unit's cadres.
+    ``grid_paths`` is where their cadres' residence and supervising grids may be chosen: the township for
+    township staff, the unit's own area (the county for a county department) for a unit liaison."""
+
+    everything: bool = False
+    area_paths: tuple = ()
+    unit_ids: tuple = ()
+    grid_paths: tuple = ()
+
+    @property
+    def is_empty(self):
+        return not (self.everything or self.area_paths or self.unit_ids)
+
+    @property
+    def units_only(self):
+        """Only a unit liaison's rights: the unit is fixed to theirs."""
+        return not self.everything and not self.area_paths
+
+    def covers_grid(self, grid):
+        return self.everything or any(grid.path.startswith(p) for p in self.grid_paths)
+
+    def covers_cadre(self, cadre):
+        return (
+            self.everything
+            or cadre.unit_id in self.unit_ids
+            or any(cadre.supervising_path.startswith(p) for p in self.area_paths)
+        )
+
+    def cadre_q(self):
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        for prefix in self.area_paths:
+            q |= Q(supervising_path__startswith=prefix)
+        if self.unit_ids:
+            q |= Q(unit_id__in=list(self.unit_ids))
+        return q
+
+
+def editor_scope(user):
+    """One query, cached on the user object for the request."""
+    cached = getattr(user, "_gridwatch_editor_scope", None)
+    if cached is not None:
+        return cached
+    everything, area_paths, unit_ids, grid_paths = False, set(), set(), set()
+    if user is not None and user.is_authenticated:
+        held = user.role_assignments.filter(role__in=list(REGISTRY_EDITORS)).select_related(
+            "area", "unit__area"
+        )
+        for ra in held:
+            if ra.role == Role.COUNTY_STAFF:
+                everything = True
+            elif ra.role == Role.TOWNSHIP_STAFF and ra.area_id:
+                area_paths.add(ra.area.path)
+                grid_paths.add(ra.area.path)
+            elif ra.role == Role.UNIT_LIAISON and ra.unit_id:
+                unit_ids.add(ra.unit_id)
+                grid_paths.add(ra.unit.area.path)
+    scope = EditorScope(
+        everything=everything,
+        area_paths=tuple(sorted(area_paths)),
+        unit_ids=tuple(sorted(unit_ids, key=str)),
+        grid_paths=tuple(sorted(grid_paths)),
+    )
+    if user is not None:
+        user._gridwatch_editor_scope = scope
+    return scope
+
+
+def editable_cadres(user):
+    """The cadres the user may edit: inside what they see, and inside what their editor roles cover."""
+    return Cadre.objects.for_user(user).filter(editor_scope(user).cadre_q())
+
+
+def editor_grids(user):
+    """Grids an editor may pick for a cadre, with their community and township for the label."""
+    scope = editor_scope(user)
+    grids = Area.objects.for_scope(Scope(everything=scope.everything, area_paths=scope.grid_paths))
+    return grids.filter(level=Level.GRID).select_related("parent__parent").order_by("path")
+
+
+def editor_units(user):
+    """Units an editor may choose for a cadre. Township staff register cadres of county departments who
+    are supervised in their township, so they choose among all units (unit names are public: R6 publishes
+    them); a unit liaison only their own unit."""
+    scope = editor_scope(user)
+    if scope.everything or scope.area_paths:
+        return Unit.objects.for_scope(Scope(everything=True)).order_by("name")
+    return Unit.objects.filter(pk__in=list(scope.unit_ids)).order_by("name")
+
+
+def cadre_table(*, user, unit=None):
+    """Rows of the cadre information form (附件一): one query."""
+    qs = Cadre.objects.for_user(user)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.select_related("unit", "residence_grid__parent__parent", "supervising_grid").order_by(
+        "unit__name", "name_pinyin", "id"
+    )
+
+
+def declared_relations(*, user, cadre):
+    return (
+        DeclaredRelation.objects.for_user(user)
+        .filter(cadre=cadre)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+# ------------------------------------------------------------------------------------------ units
+
+
+def unit_cadres(*, user, unit):
+    return (
+        Cadre.objects.for_user(user)
+        .filter(unit=unit)
+        .select_related("supervising_grid__parent")
+        .order_by("status", "name_pinyin", "id")
+    )
+
+
+def unit_submissions(*, user, unit):
+    return (
+        UnitSubmission.objects.for_user(user)
+        .filter(unit=unit)
+        .select_related("round")
+        .order_by("-submitted_at")
+    )
+
+
+# ------------------------------------------------------------------------------------------ rounds
+
+
+def _complete_q(prefix=""):
+    """A cadre whose data is complete (services.REQUIRED_FOR_COMPLETENESS), as SQL. An empty phone is
+    stored as '' (EncryptedTextField keeps empty empty), so no phone needs decrypting."""
+    q = Q(**{f"{prefix}birth_year__isnull": False})
+    for field in ("name", "gender", "position", "rank", "phone"):
+        q &= ~Q(**{f"{prefix}{field}": ""})
+    return q
+
+
+def round_completeness(*, user, round):
+    """Every unit in the user's jurisdiction with its serving cadres, how many are complete, and its
+    submission for ``round``: one query."""
+    serving = Q(cadres__status=CadreStatus.SERVING)
+    submission = UnitSubmission.objects.filter(round=round, unit=OuterRef("pk"))
+    return (
+        Unit.objects.for_user(user)
+        .annotate(
+            serving_count=Count("cadres", filter=serving, distinct=True),
+            complete_count=Count("cadres", filter=serving & _complete_q("cadres__"), distinct=True),
+            submitted_at=Subquery(submission.values("submitted_at")[:1]),
+        )
+        .select_related("area")
+        .order_by("name")
+    )
+
+
+def round_list(*, user):
+    return CollectionRound.objects.order_by("-deadline", "-created_at")
+
+
+def open_rounds():
+    return CollectionRound.objects.filter(status=RoundStatus.OPEN).order_by("deadline")

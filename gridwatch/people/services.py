@@ -3,18 +3,39 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gridwatch.audit.services import audit_log, diff
 from gridwatch.core.errors import ValidationFailed
 from gridwatch.core.text import pinyin_full, pinyin_initials
 from gridwatch.geography.models import Area, Level
 
-from .models import Cadre, CadreFileEntry, CadreStatus, CollectionRound, FileEntryKind, Unit, UnitKind, UnitSubmission
+from .models import (
+    Cadre,
+    CadreFileEntry,
+    CadreStatus,
+    CollectionRound,
+    DeclaredRelation,
+    FileEntryKind,
+    RelationKind,
+    Unit,
+    UnitKind,
+    UnitSubmission,
+)
 
 CADRE_FIELDS = (
-    "name", "gender", "birth_year", "unit", "position", "rank", "residence_grid", "supervising_grid", "phone", "status",
+    "name",
+    "gender",
+    "birth_year",
+    "unit",
+    "position",
+    "rank",
+    "residence_grid",
+    "supervising_grid",
+    "phone",
+    "status",
 )
 # Fields whose values never go into the audit log or the file in clear.
 SECRET_FIELDS = {"phone"}
@@ -38,14 +59,18 @@ def _validate_cadre(values):
     year = values.get("birth_year")
     this_year = timezone.localdate().year
     if year is not None and not (this_year - 80 <= int(year) <= this_year - 18):
-        raise ValidationFailed(_("The year of birth %(year)s is not plausible.") % {"year": year}, field="birth_year")
+        raise ValidationFailed(
+            _("The year of birth %(year)s is not plausible.") % {"year": year}, field="birth_year"
+        )
     for field in ("residence_grid", "supervising_grid"):
         grid = values.get(field)
         if grid is not None and grid.level != Level.GRID:
             raise ValidationFailed(_("%(area)s is not a grid.") % {"area": grid}, field=field)
     phone = values.get("phone") or ""
     if phone and not (phone.replace("-", "").replace(" ", "").isdigit() and 7 <= len(phone) <= 20):
-        raise ValidationFailed(_("The phone number %(phone)s is not valid.") % {"phone": phone}, field="phone")
+        raise ValidationFailed(
+            _("The phone number %(phone)s is not valid.") % {"phone": phone}, field="phone"
+        )
 
 
 def _printable(values):
@@ -60,27 +85,75 @@ def _printable(values):
     return out
 
 
-def _file_entry(*, cadre, actor, title, details):
+def _msgid(lazy_text):
+    """The untranslated message behind a lazy label, to store and translate when shown."""
+    with translation.override(None):
+        return str(lazy_text)
+
+
+def _file_entry(*, cadre, actor, title, details, title_params=None):
+    """``title`` is an untranslated message (gettext_noop): the file is read in the reader's language,
+    not in the language of whoever happened to write it."""
+    if title_params:
+        details = {**details, "title_params": title_params}
     return CadreFileEntry.objects.create(
-        cadre=cadre, at=timezone.now(), kind=FileEntryKind.REGISTRY, title=title, details=details, recorded_by=actor
+        cadre=cadre,
+        at=timezone.now(),
+        kind=FileEntryKind.REGISTRY,
+        title=title,
+        details=details,
+        recorded_by=actor,
     )
 
 
 @transaction.atomic
-def cadre_create(*, actor, name, gender, birth_year, unit, position, rank, residence_grid,
-                 supervising_grid=None, phone="", status=CadreStatus.SERVING, user=None, record=True):
-    values = dict(name=name.strip(), gender=gender, birth_year=birth_year, unit=unit, position=position.strip(),
-                  rank=rank, residence_grid=residence_grid, phone=phone.strip(), status=status)
-    values["supervising_grid"] = supervising_grid or default_supervising_grid(unit=unit, residence_grid=residence_grid)
+def cadre_create(
+    *,
+    actor,
+    name,
+    gender,
+    birth_year,
+    unit,
+    position,
+    rank,
+    residence_grid,
+    supervising_grid=None,
+    phone="",
+    status=CadreStatus.SERVING,
+    user=None,
+    record=True,
+):
+    values = dict(
+        name=name.strip(),
+        gender=gender,
+        birth_year=birth_year,
+        unit=unit,
+        position=position.strip(),
+        rank=rank,
+        residence_grid=residence_grid,
+        phone=phone.strip(),
+        status=status,
+    )
+    values["supervising_grid"] = supervising_grid or default_supervising_grid(
+        unit=unit, residence_grid=residence_grid
+    )
     _validate_cadre(values)
     cadre = Cadre(
-        **values, user=user, name_pinyin=pinyin_full(values["name"]), name_initials=pinyin_initials(values["name"]),
+        **values,
+        user=user,
+        name_pinyin=pinyin_full(values["name"]),
+        name_initials=pinyin_initials(values["name"]),
         supervising_path=values["supervising_grid"].path,
     )
     cadre.save()
     if record:
         printable = _printable(values)
-        _file_entry(cadre=cadre, actor=actor, title=_("Entered in the registry"), details={"values": printable})
+        _file_entry(
+            cadre=cadre,
+            actor=actor,
+            title=gettext_noop("Entered in the registry"),
+            details={"values": printable},
+        )
         audit_log(actor=actor, action="cadre.create", obj=cadre, changes=printable)
     return cadre
 
@@ -95,8 +168,13 @@ def cadre_update(*, actor, cadre, **values):
     before = {f: getattr(cadre, f) for f in CADRE_FIELDS}
     if "residence_grid" in values and "supervising_grid" not in values:
         unit = values.get("unit", cadre.unit)
-        if cadre.supervising_grid_id == default_supervising_grid(unit=cadre.unit, residence_grid=cadre.residence_grid).pk:
-            values["supervising_grid"] = default_supervising_grid(unit=unit, residence_grid=values["residence_grid"])
+        if (
+            cadre.supervising_grid_id
+            == default_supervising_grid(unit=cadre.unit, residence_grid=cadre.residence_grid).pk
+        ):
+            values["supervising_grid"] = default_supervising_grid(
+                unit=unit, residence_grid=values["residence_grid"]
+            )
     merged = {**before, **values}
     _validate_cadre(merged)
     for field, value in values.items():
@@ -109,7 +187,9 @@ def cadre_update(*, actor, cadre, **values):
     cadre.supervising_path = cadre.supervising_grid.path
     cadre.save()
     changes = diff(_printable({f: before[f] for f in changed}), _printable({f: after[f] for f in changed}))
-    _file_entry(cadre=cadre, actor=actor, title=_("Registry data changed"), details={"changes": changes})
+    _file_entry(
+        cadre=cadre, actor=actor, title=gettext_noop("Registry data changed"), details={"changes": changes}
+    )
     audit_log(actor=actor, action="cadre.update", obj=cadre, changes=changes)
     return cadre
 
@@ -125,7 +205,12 @@ def unit_create(*, actor, name, kind, area, head=None):
     if Unit.objects.filter(name=name.strip()).exists():
         raise ValidationFailed(_("A unit named %(name)s already exists.") % {"name": name}, field="name")
     unit = Unit.objects.create(name=name.strip(), kind=kind, area=area, head=head)
-    audit_log(actor=actor, action="unit.create", obj=unit, changes={"name": unit.name, "kind": kind, "area": area.code})
+    audit_log(
+        actor=actor,
+        action="unit.create",
+        obj=unit,
+        changes={"name": unit.name, "kind": kind, "area": area.code},
+    )
     return unit
 
 
@@ -136,7 +221,12 @@ def unit_set_head(*, actor, unit, head):
     before = str(unit.head) if unit.head_id else ""
     unit.head = head
     unit.save(update_fields=["head", "updated_at"])
-    audit_log(actor=actor, action="unit.set_head", obj=unit, changes=diff({"head": before}, {"head": str(head or "")}))
+    audit_log(
+        actor=actor,
+        action="unit.set_head",
+        obj=unit,
+        changes=diff({"head": before}, {"head": str(head or "")}),
+    )
     return unit
 
 
@@ -162,14 +252,17 @@ def unit_submit(*, actor, round, unit):
     """A unit confirms its cadres' data for the round; refused if a cadre's record is incomplete."""
     if round.status != "open":
         raise ValidationFailed(_("This round is closed."))
-    incomplete = [c.name for c in Cadre.objects.filter(unit=unit, status=CadreStatus.SERVING) if missing_fields(c)]
+    incomplete = [
+        c.name for c in Cadre.objects.filter(unit=unit, status=CadreStatus.SERVING) if missing_fields(c)
+    ]
     if incomplete:
         raise ValidationFailed(
             _("These cadres' data is incomplete: %(names)s.") % {"names": "、".join(incomplete[:20])}
         )
     count = Cadre.objects.filter(unit=unit, status=CadreStatus.SERVING).count()
     submission, created = UnitSubmission.objects.update_or_create(
-        round=round, unit=unit,
+        round=round,
+        unit=unit,
         defaults={"submitted_at": timezone.now(), "submitted_by": actor, "cadre_count": count},
     )
     audit_log(actor=actor, action="collection_round.submit", obj=submission, changes={"cadres": count})
@@ -181,3 +274,93 @@ REQUIRED_FOR_COMPLETENESS = ("name", "gender", "birth_year", "position", "rank",
 
 def missing_fields(cadre):
     return [f for f in REQUIRED_FOR_COMPLETENESS if not getattr(cadre, f)]
+
+
+@transaction.atomic
+def cadre_change_status(*, actor, cadre, status, note):
+    """A cadre is transferred, retires or serves again; the note says why and lands in the file."""
+    if status not in CadreStatus.values:
+        raise ValidationFailed(_("Choose a status."), field="status")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(_("Say why the status changes."), field="note")
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if cadre.status == status:
+        raise ValidationFailed(_("The cadre already has this status."), field="status")
+    before = cadre.status
+    cadre.status = status
+    cadre.save(update_fields=["status", "updated_at"])
+    changes = diff({"status": before}, {"status": status})
+    _file_entry(
+        cadre=cadre,
+        actor=actor,
+        title=gettext_noop("Status changed: %(status)s"),
+        title_params={"status": _msgid(CadreStatus(status).label)},
+        details={"changes": changes, "note": note},
+    )
+    audit_log(actor=actor, action="cadre.status", obj=cadre, changes=changes)
+    return cadre
+
+
+@transaction.atomic
+def relation_declare(*, actor, user, cadre, kind, note=""):
+    """Record that ``user`` has a relation to ``cadre``; conflict-of-interest rules route cases around it."""
+    if kind not in RelationKind.values:
+        raise ValidationFailed(_("Choose the kind of relation."), field="kind")
+    if DeclaredRelation.objects.filter(user=user, cadre=cadre).exists():
+        raise ValidationFailed(
+            _("A relation of this user to this cadre is already recorded."), field="username"
+        )
+    relation = DeclaredRelation.objects.create(user=user, cadre=cadre, kind=kind, note=(note or "").strip())
+    audit_log(
+        actor=actor,
+        action="cadre.relation_declare",
+        obj=cadre,
+        changes={"user": user.get_username(), "kind": kind},
+    )
+    return relation
+
+
+class ImportRefused(ValidationFailed):
+    """The cadre information form has errors; ``errors`` lists every one of them. Nothing was written."""
+
+    def __init__(self, errors):
+        super().__init__(
+            _("The table has errors, so nothing was imported. Correct them and upload it again.")
+        )
+        self.errors = list(errors)
+
+
+@transaction.atomic
+def cadre_table_import(*, actor, rows):
+    """Import the cadre information form (附件一): every row is checked first (``excel.check_rows``); any
+    error refuses the whole file. A row matching a cadre the importer may edit (same name, unit and year
+    of birth) updates it (the history goes to the file); any other row registers a new cadre."""
+    from . import excel
+
+    checked, errors = excel.check_rows(rows, user=actor)
+    if errors:
+        raise ImportRefused(errors)
+    created = updated = unchanged = 0
+    for item in checked:
+        values = item.values
+        if item.existing is None:
+            cadre_create(actor=actor, **values)
+            created += 1
+            continue
+        if values["supervising_grid"] is None:
+            values.pop("supervising_grid")
+        before = item.existing.updated_at
+        cadre = cadre_update(actor=actor, cadre=item.existing, **values)
+        if cadre.updated_at != before:
+            updated += 1
+        else:
+            unchanged += 1
+    audit_log(
+        actor=actor,
+        action="cadre.import",
+        object_type="people.cadre",
+        object_label="附件一",
+        changes={"created": created, "updated": updated, "unchanged": unchanged},
+    )
+    return {"created": created, "updated": updated, "unchanged": unchanged}

@@ -40,4 +40,7 @@ def test_it_searches_by_pinyin_initials(as_user, county_officer, cadre_a, cadre_
 def test_it_refuses_a_password_only_session_of_staff(as_user, county_officer):
     response = as_user(county_officer, verified=False).get(reverse("people:cadre_list"))
     assert response.status_code == 302
-    assert reverse("accounts:otp_verify") in response["Location"] or reverse("accounts:otp_enrol") in response["Location"]
+    assert (
+        reverse("accounts:otp_verify") in response["Location"]
+        or reverse("accounts:otp_enrol") in response["Location"]
+    )
