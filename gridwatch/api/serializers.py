@@ -29,5 +29,15 @@ class CadreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cadre
-        fields = ["id", "name", "gender", "birth_year", "unit", "position", "rank", "residence_grid",
-                  "supervising_grid", "status"]
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_year",
+            "unit",
+            "position",
+            "rank",
+            "residence_grid",
+            "supervising_grid",
+            "status",
+        ]
