@@ -129,11 +129,6 @@ def test_it_enrols_a_system_administrator_and_shows_the_user_list(new_page, coun
     shoot(page, "tour-accounts-user_list")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts.views._qr_data_uri encodes segno's svg_inline(), which has no "
-    "xmlns, so browsers cannot draw it as an image; svg_data_uri() would fix it",
-)
 def test_it_shows_a_scannable_qr_code_when_enrolling(new_page, county):
     admin = make_user("sysadmin", role=Role.SYSTEM_ADMIN, area=county)
     page = new_page()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from gridwatch.audit.services import audit_log
 from gridwatch.core.admin_audit import AuditedModelAdmin
 
 from .models import RoleAssignment, User
@@ -21,6 +22,14 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ["username", "display_name"]
     inlines = [RoleAssignmentInline]
     fieldsets = DjangoUserAdmin.fieldsets + ((_("GridWatch"), {"fields": ("display_name", "phone")}),)
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password set by an administrator is audited (never the password itself)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit_log(actor=request.user, action="admin.user.password_change", obj=user)
+        return response
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

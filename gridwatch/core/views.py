@@ -1,6 +1,7 @@
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_http_methods
 
 from .permissions import authenticated, public
@@ -35,4 +36,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """No request context: no context processor (user, navigation, database) may fail a second time."""
+    html = loader.get_template("errors/500.html").render()
+    return HttpResponseServerError(html)

@@ -113,9 +113,12 @@ def cadre_detail(request, pk):
 @roles(*REGISTRY_READERS, Role.CADRE)
 def cadre_phone(request, pk):
     """Show a cadre's phone: a sensitive read, audited each time."""
-    cadre = get_for_user_or_404(Cadre, request.user, pk=pk)
+    cadre = _cadre_for(request, pk)
     phone = services.cadre_phone_reveal(actor=request.user, cadre=cadre)
-    return render(request, "people/cadre_detail.html#phone", {"cadre": cadre, "phone": phone})
+    if request.htmx:
+        return render(request, "people/cadre_detail.html#phone", {"cadre": cadre, "phone": phone})
+    # Without JavaScript the form posts here: answer with the whole page, the number shown in place.
+    return render(request, "people/cadre_detail.html", {**_detail_context(request, cadre), "phone": phone})
 
 
 @require_http_methods(["GET"])

@@ -66,3 +66,25 @@ def test_it_refuses_the_admin_to_a_password_only_session(as_user, system_admin):
     system_admin.save()
     response = as_user(system_admin, verified=False).get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:otp_enrol"))
+
+
+def test_it_audits_a_password_set_in_the_admin_without_the_password(as_user, system_admin, county_officer):
+    system_admin.is_staff = system_admin.is_superuser = True
+    system_admin.save()
+    client = as_user(system_admin)
+    url = f"/admin/accounts/user/{county_officer.pk}/password/"
+    new = "Another-Strong-Pass-2026"
+    response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302
+    county_officer.refresh_from_db()
+    assert county_officer.check_password(new)
+    event = AuditEvent.objects.get(action="admin.user.password_change")
+    assert event.object_id == str(county_officer.pk) and event.actor_id == system_admin.pk
+    assert new not in str(event.changes)
+
+
+def test_it_sends_a_signed_in_system_administrator_from_the_admin_login_to_the_index(as_user, system_admin):
+    system_admin.is_staff = True
+    system_admin.save()
+    response = as_user(system_admin).get("/admin/login/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"

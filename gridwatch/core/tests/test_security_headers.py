@@ -71,6 +71,23 @@ def test_it_sets_the_headers_on_a_500_and_shows_a_generic_page(db):
 
 
 @override_settings(ROOT_URLCONF="gridwatch.core.tests.urls_errors")
+def test_it_shows_the_500_page_even_when_the_context_processors_fail(db, settings):
+    templates = [dict(engine, OPTIONS=dict(engine["OPTIONS"])) for engine in settings.TEMPLATES]
+    templates[0]["OPTIONS"]["context_processors"] = [
+        *templates[0]["OPTIONS"]["context_processors"],
+        "gridwatch.core.tests.test_security_headers._fail",
+    ]
+    settings.TEMPLATES = templates
+    response = Client(raise_request_exception=False).get("/test-only/boom/")
+    assert response.status_code == 500
+    assert "500" in response.content.decode()
+
+
+def _fail(*args, **kwargs):
+    raise RuntimeError("the database is down")
+
+
+@override_settings(ROOT_URLCONF="gridwatch.core.tests.urls_errors")
 def test_it_sets_the_headers_on_a_raised_permission_denied(db):
     response = Client().get("/test-only/forbidden/")
     assert response.status_code == 403

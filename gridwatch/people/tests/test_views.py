@@ -32,6 +32,13 @@ def test_it_audits_every_view_of_a_phone(as_user, county_officer, cadre_a):
     assert AuditEvent.objects.filter(action="cadre.phone_view").count() == before + 1
 
 
+def test_it_shows_the_phone_in_the_whole_page_without_javascript(as_user, county_officer, cadre_a):
+    response = as_user(county_officer).post(reverse("people:cadre_phone", args=[cadre_a.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body and "13800000000" in body and "张伟" in body
+    assert AuditEvent.objects.filter(action="cadre.phone_view", object_id=str(cadre_a.pk)).count() == 1
+
+
 def test_it_searches_by_pinyin_initials(as_user, county_officer, cadre_a, cadre_b):
     body = as_user(county_officer).get(reverse("people:cadre_list"), {"q": "zw"}).content.decode()
     assert "张伟" in body and "李娜" not in body
