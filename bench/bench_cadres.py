@@ -26,8 +26,6 @@ import sys
 import time
 from pathlib import Path
 
-from django.utils.functional import cached_property
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -74,94 +72,12 @@ def signed_in_client(user):
     return client
 
 
-NAME_ORDER_INDEX = "bench_cadre_name_id_idx"
-VARIANTS = {
-    "baseline": "the application as it is",
-    "proposed": "P1 prefix ranges for jurisdiction paths, P2 count without ORDER BY, P3 county-wide roles bound "
-    "to their county",
-    "proposed-name-order": "P1 + P2 + P3, and P4 Chinese-name search ordered by (name, id) on a new index",
-    "proposed-no-name-index": "P1 + P2 + P3, and P5 without the index cadre_name_idx",
-}
-
-
-def apply_variant(variant):
-    """Try the proposed application changes inside this worker only (monkeypatches and, for P4, an index
-    in the benchmark database); the application's files are never edited. See docs/performance.md."""
-    from django.db import connection
-    from django.db.models import Q
-
-    from gridwatch.core import pagination, scoping
-    from gridwatch.core.text import prefix_range
-    from gridwatch.people import selectors
-
-    with connection.cursor() as cursor:
-        if variant == "proposed-name-order":
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {NAME_ORDER_INDEX} ON people_cadre (name, id)")
-        else:
-            cursor.execute(f"DROP INDEX IF EXISTS {NAME_ORDER_INDEX}")
-        if variant == "proposed-no-name-index":
-            cursor.execute("DROP INDEX IF EXISTS cadre_name_idx")
-        else:
-            cursor.execute("CREATE INDEX IF NOT EXISTS cadre_name_idx ON people_cadre (name)")
-    if variant == "baseline":
-        return
-
-    def scope_q(model, scope):  # P1: a path prefix as a range, which the B-tree index serves
-        if scope.everything:
-            return Q()
-        spec = model.jurisdiction
-        q = Q(pk__in=[])
-        if spec.area_path:
-            for prefix in scope.area_paths:
-                q |= Q(**prefix_range(spec.area_path, prefix))
-        if spec.unit and scope.unit_ids:
-            q |= Q(**{f"{spec.unit}__in": list(scope.unit_ids)})
-        if spec.cadre and scope.cadre_ids:
-            q |= Q(**{f"{spec.cadre}__in": list(scope.cadre_ids)})
-        return q
-
-    scoping.scope_q = scope_q
-
-    def cadre_list(*, user, q="", unit=None, area_path=None, status=None, rank=None):  # P1 (+ P4)
-        from gridwatch.people.models import Cadre
-
-        qs = Cadre.objects.for_user(user).filter(selectors.cadre_search_q(q))
-        if unit:
-            qs = qs.filter(unit_id=unit)
-        if area_path:
-            qs = qs.filter(**prefix_range("supervising_path", area_path))
-        if status:
-            qs = qs.filter(status=status)
-        if rank:
-            qs = qs.filter(rank=rank)
-        order = ("name_pinyin", "id")
-        if variant == "proposed-name-order" and q.strip() and not selectors.ASCII.match(q.strip()):
-            order = ("name", "id")
-        return qs.select_related("unit", "supervising_grid__parent").order_by(*order)
-
-    selectors.cadre_list = cadre_list
-
-    class CappedPaginator(pagination.CappedPaginator):  # P2
-        @cached_property
-        def count(self):
-            return self.object_list.order_by()[: pagination.COUNT_CAP + 1].count()
-
-    pagination.CappedPaginator = CappedPaginator
-
-    # P3: a county-wide role covers the county it is held on (its path), not every county of the database.
-    from gridwatch.accounts import jurisdiction
-
-    jurisdiction.AREA_SCOPED_ROLES = jurisdiction.AREA_SCOPED_ROLES | jurisdiction.COUNTY_WIDE_ROLES
-    jurisdiction.COUNTY_WIDE_ROLES = frozenset()
-
-
-def worker(variant):
+def worker():
     """Serve commands from the parent, one JSON object a line: {"case": key, "n": requests}."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridwatch.settings")
     import django
 
     django.setup()
-    apply_variant(variant)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -231,10 +147,10 @@ def worker(variant):
 
 
 class Worker:
-    def __init__(self, size, env, variant):
+    def __init__(self, size, env):
         self.size = size
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", "--variant", variant],
+            [sys.executable, __file__, "--worker"],
             env=env,
             cwd=ROOT,
             stdin=subprocess.PIPE,
@@ -326,7 +242,6 @@ def render(results, sizes, cases, meta, args):
     lines = [
         f"Run of {meta['date']} on {meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, "
         f"Django {meta['django']}, {meta['database']}; load average at the end {meta['load']}. "
-        f"Variant: {args.variant} ({VARIANTS[args.variant]}). "
         f"{args.requests} timed requests per case and size after {args.warmup} warm-ups, in alternating "
         f"blocks of {args.block}. Times in milliseconds, wall clock of `Client.get` (whole request: "
         "middleware, session, view, template).",
@@ -350,10 +265,9 @@ def render(results, sizes, cases, meta, args):
 
 
 def section_order(block):
-    """SQLite before PostgreSQL, then the variants in the order of VARIANTS (baseline first)."""
+    """SQLite before PostgreSQL, all cases before a selection of cases."""
     title = block.split("\n", 1)[0]
-    variant = next((v for v in sorted(VARIANTS, key=len, reverse=True) if f", {v}" in title), "")
-    return ("PostgreSQL" in title, list(VARIANTS).index(variant) if variant else 99, title)
+    return ("PostgreSQL" in title, ", cases " in title, title)
 
 
 def write_doc(section_title, table):
@@ -377,12 +291,6 @@ def main():
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--block", type=int, default=20, help="requests per alternating block")
     parser.add_argument("--cases", default="", help="only these case keys, comma separated")
-    parser.add_argument(
-        "--variant",
-        choices=VARIANTS,
-        default="baseline",
-        help="baseline, or the application with the proposed changes applied in the workers",
-    )
     parser.add_argument("--postgres", default="", help="PostgreSQL server URL without a database name")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the datasets")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
@@ -391,7 +299,7 @@ def main():
     )
     args = parser.parse_args()
     if args.worker:
-        return worker(args.variant)
+        return worker()
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     wanted = set(filter(None, args.cases.split(",")))
@@ -403,7 +311,7 @@ def main():
         env = database_env(size, args.postgres)
         elapsed = ensure_dataset(size, env, args.regenerate)
         print(f"dataset of {size:,} cadres ready ({elapsed:.0f}s)", flush=True)
-        workers.append(Worker(size, env, args.variant))
+        workers.append(Worker(size, env))
     try:
         for w in workers:
             if w.info["cadres"] < w.size:
@@ -441,7 +349,7 @@ def main():
     print()
     print(table)
     if not args.no_write:
-        title = f"{meta['database'].split()[0]}, {sizes[0]:,} and {sizes[-1]:,} cadres, {args.variant}"
+        title = f"{meta['database'].split()[0]}, {sizes[0]:,} and {sizes[-1]:,} cadres"
         if wanted:
             title += f", cases {', '.join(sorted(wanted))}"
         write_doc(title, table)

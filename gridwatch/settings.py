@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "gridwatch.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,7 +142,10 @@ else:
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA busy_timeout=5000;"
+                    # 32 MB of page cache per connection instead of SQLite's 2 MB: a county's rows are
+                    # spread over the file, and a province-size database misses the default cache
+                    # (docs/performance.md).
+                    "PRAGMA busy_timeout=5000; PRAGMA cache_size=-32000;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },

@@ -9,7 +9,10 @@ TEAM_ROLE_TO_ROLE = {
     "deputy": Role.GRID_DEPUTY,
     "supervisor": Role.GRID_SUPERVISOR,
 }
-AREA_SCOPED_ROLES = {Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG, Role.LIAISON} | GRID_ROLES
+# Roles that see the area they are held on and everything below it. A county-wide role covers the county it
+# is held on, never another county of the same database (a province deployment). The administrator posts
+# (ADMIN_ROLES) are not here: they see nothing of the registry (等保 level 3, ARCHITECTURE.md).
+AREA_SCOPED_ROLES = COUNTY_WIDE_ROLES | {Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG, Role.LIAISON} | GRID_ROLES
 
 
 def scope_for(user):
@@ -17,12 +20,9 @@ def scope_for(user):
     from gridwatch.geography.models import GridTeamMember, Liaison
 
     roles, paths, unit_ids, cadre_ids = set(), set(), set(), set()
-    everything = False
     for ra in user.role_assignments.select_related("area").all():
         roles.add(ra.role)
-        if ra.role in COUNTY_WIDE_ROLES:
-            everything = True
-        elif ra.role in AREA_SCOPED_ROLES and ra.area_id:
+        if ra.role in AREA_SCOPED_ROLES and ra.area_id:
             paths.add(ra.area.path)
         elif ra.role == Role.UNIT_LIAISON:
             unit_ids.add(ra.unit_id)
@@ -41,7 +41,6 @@ def scope_for(user):
     # A path inside another path adds nothing.
     minimal = tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
     return Scope(
-        everything=everything,
         area_paths=minimal,
         unit_ids=tuple(sorted(unit_ids)),
         cadre_ids=tuple(cadre_ids),

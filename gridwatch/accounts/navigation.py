@@ -4,7 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .jurisdiction import user_roles
-from .roles import AUDIT_READERS, GEOGRAPHY_EDITORS, REGISTRY_EDITORS, REGISTRY_READERS, USER_MANAGERS, Role
+from .roles import (
+    AUDIT_READERS,
+    GEOGRAPHY_EDITORS,
+    REGISTRY_EDITORS,
+    REGISTRY_READERS,
+    SECURITY_MANAGERS,
+    USER_MANAGERS,
+    Role,
+)
 
 NAV = [
     ("core:home", _("Home"), None, "home"),
@@ -17,6 +25,7 @@ NAV = [
     ("accounts:inbox", _("Notifications"), None, "bell"),
     ("audit:event_list", _("Audit log"), AUDIT_READERS, "shield"),
     ("accounts:user_list", _("Users"), USER_MANAGERS, "users"),
+    ("accounts:lockout_list", _("Sign-in lockouts"), SECURITY_MANAGERS, "lock"),
 ]
 
 

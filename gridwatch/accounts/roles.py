@@ -31,8 +31,8 @@ AREA_ROLES = {
     Role.COMMUNITY_ORG,
 }
 UNIT_ROLES = {Role.UNIT_LIAISON}
-# Roles whose holders see every record of the county (not the administrator posts: 等保 level 3 keeps
-# them out of the content).
+# Roles whose holders see every record of the county they are held on, and nothing of another county (not
+# the administrator posts: 等保 level 3 keeps them out of the content).
 COUNTY_WIDE_ROLES = {Role.COUNTY_STAFF, Role.OFFICE}
 ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 GRID_ROLES = {Role.GRID_LEADER, Role.GRID_DEPUTY, Role.GRID_SUPERVISOR}
@@ -47,4 +47,5 @@ REGISTRY_READERS = (
 )
 AUDIT_READERS = {Role.COUNTY_STAFF, Role.AUDIT_ADMIN}
 USER_MANAGERS = {Role.SYSTEM_ADMIN}
+SECURITY_MANAGERS = {Role.SECURITY_ADMIN}
 GEOGRAPHY_EDITORS = {Role.COUNTY_STAFF}

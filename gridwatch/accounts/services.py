@@ -1,5 +1,6 @@
 """Accounts: users, roles, sessions, two-factor devices, notifications."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -137,3 +138,29 @@ def _forget(user):
 
 def is_cadre_role(role):
     return role == Role.CADRE
+
+
+def lockouts_current():
+    """Sign-ins that django-axes is refusing now: as many failures as the limit, within the cool-off time."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    ).order_by("-attempt_time")
+
+
+@transaction.atomic
+def lockout_release(*, actor, attempt):
+    """The security administrator lets a locked-out user try again before the cool-off ends (audited)."""
+    username = attempt.username or ""
+    failures = attempt.failures_since_start
+    attempt.delete()
+    audit_log(
+        actor=actor,
+        action="auth.unlock",
+        object_type="axes.accessattempt",
+        object_id=username,
+        object_label=username,
+        changes={"failures": failures},
+    )

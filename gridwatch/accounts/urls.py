@@ -14,4 +14,6 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<uuid:pk>/open/", views.notification_open, name="notification_open"),
     path("users/", views.user_list, name="user_list"),
+    path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("lockouts/<int:pk>/release/", views.lockout_release, name="lockout_release"),
 ]

@@ -24,7 +24,7 @@ from . import services
 from .forms import LoginForm, TokenForm
 from .middleware import SESSION_EPOCH_KEY
 from .models import Notification, User
-from .roles import USER_MANAGERS
+from .roles import SECURITY_MANAGERS, USER_MANAGERS
 
 
 class LoginView(auth_views.LoginView):
@@ -177,3 +177,27 @@ def user_list(request):
         users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
     page = Paginator(users, settings.GRIDWATCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": q})
+
+
+@require_http_methods(["GET"])
+@roles(*SECURITY_MANAGERS)
+def lockout_list(request):
+    """The security administrator's page: who is locked out of signing in now (SECURITY.md item 5)."""
+    return render(
+        request,
+        "accounts/lockout_list.html",
+        {
+            "lockouts": services.lockouts_current()[:200],
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
+
+
+@require_POST
+@roles(*SECURITY_MANAGERS)
+def lockout_release(request, pk):
+    attempt = get_object_or_404(services.lockouts_current(), pk=pk)
+    services.lockout_release(actor=request.user, attempt=attempt)
+    messages.success(request, _("%(user)s may sign in again.") % {"user": attempt.username or "—"})
+    return redirect("accounts:lockout_list")

@@ -26,6 +26,12 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    @property
+    def action_label(self):
+        from .labels import action_label
+
+        return action_label(self.action)
+
 
 class AuditHead(models.Model):
     """The chain's head: one row, locked by each writer, so concurrent writers make one chain and a

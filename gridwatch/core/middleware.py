@@ -1,3 +1,6 @@
+from django.utils.cache import patch_vary_headers
+
+
 class SecurityHeadersMiddleware:
     """Headers every response carries, errors and static files included (SECURITY.md item 9).
 
@@ -16,4 +19,30 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class LanguageMiddleware:
+    """Simplified Chinese unless the person chose English with the switch (the language cookie).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, which would show a county
+    official on an English-language phone or office PC an English page they never asked for; the
+    plan's users work in Chinese, and English is a deliberate choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response

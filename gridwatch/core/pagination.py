@@ -9,7 +9,8 @@ COUNT_CAP = 1000
 class CappedPaginator(Paginator):
     @cached_property
     def count(self):
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Without the ORDER BY: the database stops after COUNT_CAP + 1 matches instead of sorting them all.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def count_is_capped(self):

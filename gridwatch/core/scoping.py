@@ -14,14 +14,16 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.module_loading import import_string
 
+from .text import prefix_range
+
 SCOPE_RESOLVER = "gridwatch.accounts.jurisdiction.scope_for"
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What one user may see. ``everything`` wins over the rest; otherwise the union of the parts."""
+    """What one user may see: the union of the parts. No scope covers every county of the database: the
+    widest, a county-wide role's, is the path of the county the role is held on."""
 
-    everything: bool = False
     area_paths: tuple[str, ...] = ()
     unit_ids: tuple = ()
     cadre_ids: tuple = ()
@@ -29,10 +31,10 @@ class Scope:
 
     @property
     def is_empty(self):
-        return not (self.everything or self.area_paths or self.unit_ids or self.cadre_ids)
+        return not (self.area_paths or self.unit_ids or self.cadre_ids)
 
     def covers_path(self, path):
-        return self.everything or any(path.startswith(prefix) for prefix in self.area_paths)
+        return any(path.startswith(prefix) for prefix in self.area_paths)
 
 
 NO_SCOPE = Scope()
@@ -58,14 +60,13 @@ def get_scope(user):
 
 
 def scope_q(model, scope):
-    """The filter that keeps the rows of ``model`` inside ``scope``."""
-    if scope.everything:
-        return Q()
+    """The filter that keeps the rows of ``model`` inside ``scope``. A path prefix is written as a range
+    (``prefix_range``), which the B-tree index on the path serves on SQLite too (``LIKE`` would not)."""
     spec = model.jurisdiction
     q = Q(pk__in=[])
     if spec.area_path:
         for prefix in scope.area_paths:
-            q |= Q(**{f"{spec.area_path}__startswith": prefix})
+            q |= Q(**prefix_range(spec.area_path, prefix))
     if spec.unit and scope.unit_ids:
         q |= Q(**{f"{spec.unit}__in": list(scope.unit_ids)})
     if spec.cadre and scope.cadre_ids:

@@ -1,6 +1,8 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
+from gridwatch.core.text import prefix_range
+
 from .models import Area, GridTeamMember, Level, Liaison
 
 
@@ -17,8 +19,9 @@ def area_children(*, user, parent):
     if parent is not None and parent.level == Level.COMMUNITY:
         qs = qs.prefetch_related(_team_prefetch())
         return qs.annotate(cadre_count=Count("supervised_cadres", distinct=True))
+    # The grids whose path starts with the area's, as a range that the index on ``path`` serves.
     grids = (
-        Area.objects.filter(level=Level.GRID, path__startswith=OuterRef("path"))
+        Area.objects.filter(level=Level.GRID, **prefix_range("path", OuterRef("path")))
         .order_by()
         .values("level")
         .annotate(n=Count("pk"))

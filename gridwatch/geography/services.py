@@ -7,10 +7,19 @@ from django.utils.translation import gettext as _
 
 from gridwatch.audit.services import audit_log, diff
 from gridwatch.core.errors import NotPermitted, ValidationFailed
-from gridwatch.core.scoping import get_scope
 from gridwatch.core.sessions import end_user_sessions
 
-from .models import CHILD_LEVEL, LEVEL_DEPTH, MAX_SUPERVISORS, Area, GridTeamMember, Kind, Level, TeamRole
+from .models import (
+    CHILD_LEVEL,
+    LEVEL_DEPTH,
+    MAX_SUPERVISORS,
+    Area,
+    GridTeamMember,
+    Kind,
+    Level,
+    Liaison,
+    TeamRole,
+)
 
 CODE_LENGTH = {Level.COUNTY: 12, Level.TOWNSHIP: 12, Level.COMMUNITY: 12, Level.GRID: 15}
 
@@ -138,6 +147,37 @@ def team_member_remove(*, actor, member):
     _end_sessions(member.user)
 
 
+@transaction.atomic
+def liaison_create(*, actor, user, area, townships=()):
+    """Link a member of the commission's leadership to a grid (``area``; in the county seat, R4) and to
+    the townships of their division of work, all of one county. A user is one liaison at most."""
+    if area.level != Level.GRID:
+        raise ValidationFailed(_("%(area)s is not a grid.") % {"area": area}, field="area")
+    townships = sorted(townships, key=lambda t: t.code)
+    county = area.path.split("/", 1)[0] + "/"
+    for township in townships:
+        if township.level != Level.TOWNSHIP:
+            raise ValidationFailed(_("%(area)s is not a township.") % {"area": township}, field="townships")
+        if not township.path.startswith(county):
+            raise ValidationFailed(
+                _("%(township)s is not in the county of the grid %(grid)s.")
+                % {"township": township, "grid": area},
+                field="townships",
+            )
+    if Liaison.objects.filter(user=user).exists():
+        raise ValidationFailed(_("%(user)s is already a commission liaison.") % {"user": user}, field="user")
+    liaison = Liaison.objects.create(user=user, grid=area)
+    liaison.townships.set(townships)
+    audit_log(
+        actor=actor,
+        action="liaison.create",
+        obj=liaison,
+        changes={"grid": area.code, "townships": [t.code for t in townships]},
+    )
+    _forget_scope(user)
+    return liaison
+
+
 def team_problems(grid_members):
     """What a grid's group lacks, as messages (for lists and the import check)."""
     roles = [m.role for m in grid_members]
@@ -198,12 +238,15 @@ def grid_table_import(*, actor, rows):
     ``{"created": {level: n}, "updated": {level: n}}``."""
     from .excel import check_rows
 
-    if actor is not None and not get_scope(actor).everything:
+    # Only a county-wide role imports, and only into the county it is held on: rows of another county are
+    # refused like rows of an unknown one. ``actor=None`` (commands, tests) may import into any county.
+    areas = Area.objects.all() if actor is None else Area.objects.for_user(actor)
+    counties = {c.code[:6]: c for c in areas.filter(level=Level.COUNTY)}
+    if actor is not None and not counties:
         raise NotPermitted()
-    counties = {c.code[:6]: c for c in Area.objects.filter(level=Level.COUNTY)}
     existing = {
         a.code: a
-        for a in Area.objects.filter(level__in=[Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]).select_related(
+        for a in areas.filter(level__in=[Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]).select_related(
             "parent"
         )
     }

@@ -7,12 +7,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gridwatch.accounts.jurisdiction import user_roles
-from gridwatch.accounts.roles import GEOGRAPHY_EDITORS, REGISTRY_READERS, Role
+from gridwatch.accounts.jurisdiction import has_role, user_roles
+from gridwatch.accounts.roles import COUNTY_WIDE_ROLES, GEOGRAPHY_EDITORS, REGISTRY_READERS, Role
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import DomainError
 from gridwatch.core.permissions import roles
-from gridwatch.core.scoping import get_for_user_or_404, get_scope
+from gridwatch.core.scoping import get_for_user_or_404
 
 from . import excel, selectors, services
 from .forms import AreaForm, GridTableUploadForm, TeamAddForm, TeamRemoveForm
@@ -162,10 +162,11 @@ def team_remove(request, code):
 @require_http_methods(["GET"])
 @roles(*LIAISON_READERS)
 def liaison_list(request):
-    """Commission leaders and the townships and grid each is linked to; a liaison sees their own."""
-    everything = get_scope(request.user).everything
-    liaisons = selectors.liaison_list(user=request.user, only_own=not everything)
-    return render(request, "geography/liaison_list.html", {"liaisons": liaisons, "everything": everything})
+    """Commission leaders and the townships and grid each is linked to: county staff and the office see
+    those of their county, a liaison their own."""
+    county_wide = has_role(request.user, *COUNTY_WIDE_ROLES)
+    liaisons = selectors.liaison_list(user=request.user, only_own=not county_wide)
+    return render(request, "geography/liaison_list.html", {"liaisons": liaisons, "everything": county_wide})
 
 
 @require_http_methods(["GET", "POST"])

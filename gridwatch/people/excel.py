@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from gridwatch.geography.models import Area, Level
 
 from .models import Cadre, CadreStatus, Gender, Rank, Unit
-from .selectors import editable_cadres, editor_scope
+from .selectors import editable_cadres, editor_scope, editor_units
 from .services import default_supervising_grid
 
 SHEET_TITLE = "领导干部信息表"
@@ -311,15 +311,16 @@ def check_rows(rows, *, user):
 
     Returns ``(checked, errors)``: rows with their values resolved to units and grids, and every problem
     of every row as a message naming the row and the column. Any error means nothing is imported."""
+    scope = editor_scope(user)
+    # County and township staff look units up among all units of their county (a township registers county
+    # departments' cadres supervised there); a unit liaison among all units, to be told which are not
+    # theirs. An existing cadre is looked up only among those the importer may edit.
+    candidates = Unit.objects.all() if scope.units_only else editor_units(user)
     units = {
-        u.name: u
-        for u in Unit.objects.filter(name__in={r.unit for r in rows if r.unit}).select_related("area")
+        u.name: u for u in candidates.filter(name__in={r.unit for r in rows if r.unit}).select_related("area")
     }
     codes = {r.residence_grid_code for r in rows} | {r.supervising_grid_code for r in rows}
     grids = {g.code: g for g in Area.objects.filter(level=Level.GRID, code__in=codes - {""})}
-    scope = editor_scope(user)
-    # Units are looked up among all units (a township registers county departments' cadres supervised
-    # there); an existing cadre only among those the importer may edit.
     editable = editable_cadres(user).filter(
         name__in={r.name for r in rows if r.name}, unit__in=list(units.values())
     )
@@ -450,7 +451,7 @@ def _check_row(row, errors, *, scope, units, grids, existing, seen):  # noqa: C9
             )
             continue
         values[target] = grid
-    if unit is not None and values["residence_grid"] is not None and not scope.everything:
+    if unit is not None and values["residence_grid"] is not None:
         supervising = values["supervising_grid"] or default_supervising_grid(
             unit=unit, residence_grid=values["residence_grid"]
         )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -120,8 +121,9 @@ class Cadre(PublicModel):
         ordering = ["name_pinyin", "id"]
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
+        # No index on ``name`` alone: SQLite would take it for a name search inside a jurisdiction and walk
+        # every namesake of the province instead of the jurisdiction's rows (docs/performance.md, P5).
         indexes = [
-            models.Index(fields=["name"], name="cadre_name_idx"),
             models.Index(fields=["name_pinyin", "id"], name="cadre_order_idx"),
             models.Index(fields=["supervising_path", "name_pinyin"], name="cadre_scope_order_idx"),
             models.Index(fields=["unit", "name_pinyin"], name="cadre_unit_order_idx"),
@@ -180,6 +182,22 @@ class CadreFileEntry(TimeStampedModel):
 
     def __str__(self):
         return f"{self.cadre} · {self.display_title}"
+
+    @property
+    def display_changes(self):
+        """``(label, before, after)`` for each changed field, with the field's name and choice labels in the
+        reader's language instead of the column name."""
+        rows = []
+        for name, change in ((self.details or {}).get("changes") or {}).items():
+            before, after = change.get("before"), change.get("after")
+            try:
+                field = Cadre._meta.get_field(name)
+            except FieldDoesNotExist:
+                rows.append((name, before, after))
+                continue
+            choices = dict(field.flatchoices) if field.choices else {}
+            rows.append((field.verbose_name, choices.get(before, before), choices.get(after, after)))
+        return rows
 
     @property
     def display_title(self):

@@ -40,7 +40,7 @@ def cadre_list(*, user, q="", unit=None, area_path=None, status=None, rank=None)
     if unit:
         qs = qs.filter(unit_id=unit)
     if area_path:
-        qs = qs.filter(supervising_path__startswith=area_path)
+        qs = qs.filter(**prefix_range("supervising_path", area_path))
     if status:
         qs = qs.filter(status=status)
     if rank:
@@ -69,44 +69,50 @@ def unit_list(*, user, q=""):
 
 @dataclass(frozen=True)
 class EditorScope:
-    """What a registry editor may change (accounts.roles.REGISTRY_EDITORS): county staff everything;
-    township staff the cadres supervised in their township; a unit liaison their unit's cadres.
-    ``grid_paths`` is where their cadres' residence and supervising grids may be chosen: the township for
-    township staff, the unit's own area (the county for a county department) for a unit liaison."""
+    """What a registry editor may change (accounts.roles.REGISTRY_EDITORS): county staff the cadres
+    supervised in their county, township staff those supervised in their township (``area_paths``, the
+    area the role is held on); a unit liaison their unit's cadres. ``grid_paths`` is where their cadres'
+    residence and supervising grids may be chosen: the county or township for county and township staff,
+    the unit's own area (the county for a county department) for a unit liaison."""
 
-    everything: bool = False
     area_paths: tuple = ()
     unit_ids: tuple = ()
     grid_paths: tuple = ()
 
     @property
     def is_empty(self):
-        return not (self.everything or self.area_paths or self.unit_ids)
+        return not (self.area_paths or self.unit_ids)
 
     @property
     def units_only(self):
         """Only a unit liaison's rights: the unit is fixed to theirs."""
-        return not self.everything and not self.area_paths
+        return not self.area_paths
+
+    @property
+    def county_paths(self):
+        """The counties of the areas the editor's roles are held on."""
+        return tuple(sorted({county_path(p) for p in self.area_paths}))
 
     def covers_grid(self, grid):
-        return self.everything or any(grid.path.startswith(p) for p in self.grid_paths)
+        return any(grid.path.startswith(p) for p in self.grid_paths)
 
     def covers_cadre(self, cadre):
-        return (
-            self.everything
-            or cadre.unit_id in self.unit_ids
-            or any(cadre.supervising_path.startswith(p) for p in self.area_paths)
+        return cadre.unit_id in self.unit_ids or any(
+            cadre.supervising_path.startswith(p) for p in self.area_paths
         )
 
     def cadre_q(self):
-        if self.everything:
-            return Q()
         q = Q(pk__in=[])
         for prefix in self.area_paths:
-            q |= Q(supervising_path__startswith=prefix)
+            q |= Q(**prefix_range("supervising_path", prefix))
         if self.unit_ids:
             q |= Q(unit_id__in=list(self.unit_ids))
         return q
+
+
+def county_path(path):
+    """The path of the county an area path lies in: its first code."""
+    return path.split("/", 1)[0] + "/"
 
 
 def editor_scope(user):
@@ -114,22 +120,19 @@ def editor_scope(user):
     cached = getattr(user, "_gridwatch_editor_scope", None)
     if cached is not None:
         return cached
-    everything, area_paths, unit_ids, grid_paths = False, set(), set(), set()
+    area_paths, unit_ids, grid_paths = set(), set(), set()
     if user is not None and user.is_authenticated:
         held = user.role_assignments.filter(role__in=list(REGISTRY_EDITORS)).select_related(
             "area", "unit__area"
         )
         for ra in held:
-            if ra.role == Role.COUNTY_STAFF:
-                everything = True
-            elif ra.role == Role.TOWNSHIP_STAFF and ra.area_id:
+            if ra.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) and ra.area_id:
                 area_paths.add(ra.area.path)
                 grid_paths.add(ra.area.path)
             elif ra.role == Role.UNIT_LIAISON and ra.unit_id:
                 unit_ids.add(ra.unit_id)
                 grid_paths.add(ra.unit.area.path)
     scope = EditorScope(
-        everything=everything,
         area_paths=tuple(sorted(area_paths)),
         unit_ids=tuple(sorted(unit_ids, key=str)),
         grid_paths=tuple(sorted(grid_paths)),
@@ -147,18 +150,17 @@ def editable_cadres(user):
 def editor_grids(user):
     """Grids an editor may pick for a cadre, with their community and township for the label."""
     scope = editor_scope(user)
-    grids = Area.objects.for_scope(Scope(everything=scope.everything, area_paths=scope.grid_paths))
+    grids = Area.objects.for_scope(Scope(area_paths=scope.grid_paths))
     return grids.filter(level=Level.GRID).select_related("parent__parent").order_by("path")
 
 
 def editor_units(user):
     """Units an editor may choose for a cadre. Township staff register cadres of county departments who
-    are supervised in their township, so they choose among all units (unit names are public: R6 publishes
-    them); a unit liaison only their own unit."""
+    are supervised in their township, so county and township staff choose among all units of their
+    county (unit names are public: R6 publishes them); a unit liaison only their own unit."""
     scope = editor_scope(user)
-    if scope.everything or scope.area_paths:
-        return Unit.objects.for_scope(Scope(everything=True)).order_by("name")
-    return Unit.objects.filter(pk__in=list(scope.unit_ids)).order_by("name")
+    units = Scope(area_paths=scope.county_paths, unit_ids=scope.unit_ids)
+    return Unit.objects.for_scope(units).order_by("name")
 
 
 def cadre_table(*, user, unit=None):

@@ -7,9 +7,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gridwatch.accounts.jurisdiction import forget_scope
 from gridwatch.audit.services import audit_log, diff
 from gridwatch.core.errors import ValidationFailed
-from gridwatch.core.text import pinyin_full, pinyin_initials
+from gridwatch.core.text import pinyin_full, pinyin_initials, prefix_range
 from gridwatch.geography.models import Area, Level
 
 from .models import (
@@ -48,7 +49,9 @@ def default_supervising_grid(*, unit, residence_grid):
         if residence_grid.path.startswith(unit.area.path):
             return residence_grid
         township_grid = (
-            Area.objects.filter(level=Level.GRID, path__startswith=unit.area.path).order_by("path").first()
+            Area.objects.filter(level=Level.GRID, **prefix_range("path", unit.area.path))
+            .order_by("path")
+            .first()
         )
         if township_grid is not None:
             return township_grid
@@ -191,6 +194,27 @@ def cadre_update(*, actor, cadre, **values):
         cadre=cadre, actor=actor, title=gettext_noop("Registry data changed"), details={"changes": changes}
     )
     audit_log(actor=actor, action="cadre.update", obj=cadre, changes=changes)
+    return cadre
+
+
+@transaction.atomic
+def cadre_link_user(*, actor, cadre, user):
+    """Give a cadre their account: signed in, the user reads their own file (the cadre role). An account
+    is one cadre's, a cadre has one account. Audited; not a registry fact, so not written in the file."""
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if cadre.user_id == user.pk:
+        return cadre
+    if cadre.user_id is not None:
+        raise ValidationFailed(_("%(cadre)s already has an account.") % {"cadre": cadre}, field="user")
+    if Cadre.objects.filter(user=user).exists():
+        raise ValidationFailed(
+            _("The account %(user)s is already linked to another cadre.") % {"user": user.get_username()},
+            field="user",
+        )
+    cadre.user = user
+    cadre.save(update_fields=["user", "updated_at"])
+    audit_log(actor=actor, action="cadre.link_user", obj=cadre, changes={"user": user.get_username()})
+    forget_scope(user)
     return cadre
 
 

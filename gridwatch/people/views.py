@@ -137,8 +137,9 @@ def _editable_cadre_for(request, pk):
 
 
 def _supervised_outside(scope, *, unit, supervising_grid):
-    """A township officer may not register a cadre who would then be supervised in another township."""
-    if scope.everything or unit.pk in scope.unit_ids:
+    """An officer may not register a cadre who would then be supervised outside their jurisdiction (another
+    township for township staff, another county for county staff)."""
+    if unit.pk in scope.unit_ids:
         return False
     return not any(supervising_grid.path.startswith(p) for p in scope.area_paths)
 

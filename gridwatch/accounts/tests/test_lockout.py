@@ -102,3 +102,38 @@ def test_it_takes_the_socket_address_without_a_proxy(rf, settings):
     assert client_ip(request) == "203.0.113.7"
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.0.0.1")
     assert client_ip(request) == "10.0.0.2"
+
+
+@pytest.fixture
+def security_admin(county):
+    from gridwatch.accounts.roles import Role
+
+    return make_user("secadmin", role=Role.SECURITY_ADMIN, area=county)
+
+
+def test_it_lets_the_security_administrator_release_a_lockout(officer, security_admin, as_user):
+    for _ in range(5):
+        attempt("wrong-password")
+    assert not signed_in(attempt(PASSWORD))  # locked
+    client = as_user(security_admin)
+    page = client.get(reverse("accounts:lockout_list"))
+    assert page.status_code == 200 and "officer_li" in page.content.decode()
+    (locked,) = page.context["lockouts"]
+    response = client.post(reverse("accounts:lockout_release", args=[locked.pk]))
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="auth.unlock")
+    assert event.object_label == "officer_li" and event.actor_id == security_admin.pk
+    assert list(client.get(reverse("accounts:lockout_list")).context["lockouts"]) == []
+    assert signed_in(attempt(PASSWORD))
+
+
+@pytest.mark.parametrize("persona", ["county_officer", "system_admin", "audit_admin", "township_officer_a"])
+def test_it_keeps_the_lockout_page_to_the_security_administrator(request, as_user, persona):
+    client = as_user(request.getfixturevalue(persona))
+    assert client.get(reverse("accounts:lockout_list")).status_code == 403
+    assert client.post(reverse("accounts:lockout_release", args=[1])).status_code == 403
+
+
+def test_it_answers_404_for_a_lockout_that_is_not_current(security_admin, as_user):
+    response = as_user(security_admin).post(reverse("accounts:lockout_release", args=[999]))
+    assert response.status_code == 404

@@ -89,3 +89,11 @@ def test_it_disarms_formulas_in_the_export(as_user, audit_admin, db):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][6] == '\'=HYPERLINK("x")'
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_it_names_each_action_in_words_and_keeps_the_code(as_user, county_officer, cadre_a):
+    audit_log(actor=county_officer, action="cadre.phone_view", obj=cadre_a)
+    audit_log(actor=county_officer, action="some.future_action", obj=cadre_a)
+    body = as_user(county_officer).get(reverse("audit:event_list")).content.decode()
+    assert "查看干部电话" in body and "cadre.phone_view" in body
+    assert "some.future_action" in body  # an action without a label still shows, by its code

@@ -2,9 +2,10 @@
 
 Everything goes through the services a person would use (area_create, team_member_add, unit_create,
 cadre_create, cadre_update, cadre_change_status, relation_declare, round_open, unit_submit, user_create,
-role_grant, totp_device_confirm), so the audit chain, the cadres' files and the R16 supervising grids come
-out exactly as in real use (about 16,000 queries: ~10 s of CPU for 830 cadres, so no bulk shortcuts). The whole demo is written in
-one transaction: either it is all there or none of it is.
+role_grant, liaison_create, cadre_link_user, totp_device_confirm), so the audit chain, the cadres' files
+and the R16 supervising grids come out exactly as in real use (about 16,000 queries: ~10 s of CPU for 830
+cadres, so no bulk shortcuts). The whole demo is written in one transaction: either it is all there or
+none of it is.
 """
 
 import base64
@@ -363,9 +364,10 @@ class _Generator:
     def make_accounts(self):
         from gridwatch.accounts.roles import TWO_FACTOR_ROLES, Role
         from gridwatch.accounts.services import role_grant, totp_device_confirm, totp_device_create
-        from gridwatch.audit.services import audit_log
-        from gridwatch.geography.models import Area, Level, Liaison
+        from gridwatch.geography.models import Area, Level
+        from gridwatch.geography.services import liaison_create
         from gridwatch.people.models import Cadre, Unit
+        from gridwatch.people.services import cadre_link_user
 
         county = Area.objects.get(level=Level.COUNTY)
         showcase = Area.objects.get(code=SHOWCASE_GRID)
@@ -389,13 +391,11 @@ class _Generator:
             elif login.role == Role.UNIT_LIAISON:
                 role_grant(actor=None, user=user, role=login.role, unit=finance)
             elif login.role == Role.LIAISON:
-                liaison = Liaison.objects.create(user=user, grid=showcase)
-                liaison.townships.set(Area.objects.filter(code__in=LIAISON_TOWNSHIPS))
-                audit_log(
+                liaison_create(
                     actor=None,
-                    action="liaison.create",
-                    obj=liaison,
-                    changes={"grid": showcase.code, "townships": list(LIAISON_TOWNSHIPS)},
+                    user=user,
+                    area=showcase,
+                    townships=Area.objects.filter(code__in=LIAISON_TOWNSHIPS),
                 )
             elif login.role == Role.CADRE:
                 cadre = (
@@ -404,9 +404,7 @@ class _Generator:
                 )
                 user.display_name = cadre.name
                 user.save(update_fields=["display_name"])
-                cadre.user = user
-                cadre.save(update_fields=["user", "updated_at"])
-                audit_log(actor=None, action="cadre.link_user", obj=cadre, changes={"user": user.username})
+                cadre_link_user(actor=None, cadre=cadre, user=user)
             if login.role == Role.SYSTEM_ADMIN:
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])

@@ -92,15 +92,21 @@ def registry(cadre_a, cadre_b, grid_a2, unit_a):
     return {"a1": cadre_a, "a2": make_cadre("王芳", unit_a, grid_a2), "b1": cadre_b}
 
 
-def test_it_gives_county_staff_everything(registry, county_officer):
+def test_it_gives_county_staff_their_whole_county(registry, county_officer, county):
     scope = scope_for(county_officer)
-    assert scope.everything
+    assert scope.area_paths == (county.path,)
     assert _visible_cadres(county_officer) == {"张伟", "王芳", "李娜"}
+
+
+def test_it_gives_the_office_their_whole_county(registry, county):
+    office = make_user("office", role=Role.OFFICE, area=county)
+    assert scope_for(office).area_paths == (county.path,)
+    assert _visible_cadres(office) == {"张伟", "王芳", "李娜"}
 
 
 def test_it_gives_township_staff_their_township(registry, township_officer_a, township_a):
     scope = scope_for(township_officer_a)
-    assert not scope.everything and scope.area_paths == (township_a.path,)
+    assert scope.area_paths == (township_a.path,)
     assert _visible_cadres(township_officer_a) == {"张伟", "王芳"}
 
 

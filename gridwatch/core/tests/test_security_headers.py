@@ -196,3 +196,11 @@ def test_it_sets_the_headers_on_an_error_in_the_api(client, db):
     response = client.get("/api/cadres/")
     assert response.status_code in (401, 403)
     assert_secure_headers(response)
+
+
+def test_it_speaks_chinese_to_an_english_browser_until_english_is_chosen(client, db):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in page and "登录" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert 'lang="en"' in page and "Sign in" in page

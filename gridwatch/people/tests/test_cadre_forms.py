@@ -112,7 +112,22 @@ def test_it_records_an_edit_in_the_file_without_the_phone_in_clear(
     )
     page = client.get(reverse("people:cadre_detail", args=[cadre_a.pk])).content.decode()
     assert zh("Registry data changed") in page and "13700001111" not in page
+    # The change reads as the form's labels, not as column names.
+    assert zh("residence grid") in page and "residence_grid" not in page
     assert AuditEvent.objects.filter(action="cadre.update", object_id=str(cadre_a.pk)).exists()
+
+
+def test_it_shows_the_file_in_the_readers_language_whoever_wrote_it(as_user, county_officer, cadre_a):
+    """A status change written by an English-speaking officer reads in Chinese for the next reader."""
+    client = as_user(county_officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("people:cadre_status", args=[cadre_a.pk]), {"status": "retired", "note": "退休"})
+    english = client.get(reverse("people:cadre_detail", args=[cadre_a.pk])).content.decode()
+    assert "Status changed: Retired" in english
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    chinese = client.get(reverse("people:cadre_detail", args=[cadre_a.pk])).content.decode()
+    assert zh("Status changed: %(status)s", status=zh("Retired")) in chinese
+    assert "Status changed" not in chinese
 
 
 def test_it_prefills_the_edit_form(as_user, township_officer_a, cadre_a):

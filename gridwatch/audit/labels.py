@@ -1,0 +1,54 @@
+"""What each audited action means, in the reader's language. The code itself stays in the log and the CSV
+export; an action without a label here is shown by its code."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "area.create": _("Area created"),
+    "area.update": _("Area changed"),
+    "area.import": _("Grid division table imported"),
+    "area.export": _("Grid division table exported"),
+    "grid_team.add": _("Grid team member added"),
+    "grid_team.remove": _("Grid team member removed"),
+    "liaison.create": _("Commission liaison assigned"),
+    "unit.create": _("Unit created"),
+    "unit.set_head": _("Unit head (number one) set"),
+    "cadre.create": _("Cadre registered"),
+    "cadre.update": _("Cadre data changed"),
+    "cadre.status": _("Cadre status changed"),
+    "cadre.import": _("Cadre information form imported"),
+    "cadre.export": _("Cadre information form exported"),
+    "cadre.phone_view": _("Cadre phone number viewed"),
+    "cadre.photo_set": _("Cadre photo set"),
+    "cadre.photo_remove": _("Cadre photo removed"),
+    "cadre.relation_declare": _("Relation declared"),
+    "cadre.link_user": _("Cadre linked to a user account"),
+    "collection_round.open": _("Data collection round opened"),
+    "collection_round.submit": _("Unit submitted its data"),
+    "collection_round.close": _("Data collection round closed"),
+    "auth.login": _("Signed in"),
+    "auth.login_failed": _("Sign-in failed"),
+    "auth.logout": _("Signed out"),
+    "auth.otp_verified": _("Two-factor code accepted"),
+    "auth.otp_failed": _("Two-factor code refused"),
+    "auth.unlock": _("Sign-in lockout released"),
+    "otp.enrol": _("Two-factor sign-in set up"),
+    "user.create": _("User created"),
+    "user.disable": _("User disabled"),
+    "user.enable": _("User enabled"),
+    "user.password_change": _("Password changed"),
+    "user.logout_everywhere": _("Signed out on every device"),
+    "role.grant": _("Role granted"),
+    "role.revoke": _("Role revoked"),
+    "audit.export": _("Audit log exported"),
+    "crypto.rotate_field_keys": _("Encryption keys rotated"),
+    "admin.user.password_change": _("Password set by an administrator"),
+}
+
+
+def action_label(code):
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    if code.startswith("admin."):
+        return _("Changed in the administration site")
+    return code
