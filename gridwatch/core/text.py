@@ -1,4 +1,4 @@
-"""Chinese text helpers: pinyin for search (full and initials), prefix matches that use an index."""
+"""Chinese text helpers: pinyin for search (full and initials), prefix ranges that use an index."""
 
 from pypinyin import Style, lazy_pinyin
 
@@ -17,18 +17,14 @@ PREFIX_END = "\U0010ffff"
 
 
 def prefix_range(field: str, prefix) -> dict:
-    """Lookups for "``field`` starts with ``prefix``" (a string or an expression such as ``OuterRef``) that
-    an index serves.
+    """Lookups for "``field`` starts with ``prefix``" (a string or an expression such as ``OuterRef``) as a
+    range in code-point order, which the column's plain B-tree index serves.
 
-    SQLite's ``LIKE`` is case-insensitive and cannot use the column's index, so there it is a range in
-    code-point order. PostgreSQL orders a range by the column's collation, which on most servers is not
-    code-point order (``/`` and the digits of a path, or Chinese characters, sort differently), so there it
-    stays ``startswith``, which the ``varchar_pattern_ops`` index Django creates serves exactly.
+    SQLite's ``LIKE`` is case-insensitive and cannot use that index. On PostgreSQL a range follows the
+    column's collation, so the columns matched this way (area paths, the cadre's supervising path and name
+    columns) are declared ``COLLATE "C"`` there (``CODE_POINT_COLUMNS`` in the migrations): code-point order
+    whatever the server's default collation.
     """
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return {f"{field}__startswith": prefix}
     if hasattr(prefix, "resolve_expression"):
         from django.db.models import Value
         from django.db.models.functions import Concat
