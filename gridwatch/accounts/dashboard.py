@@ -6,7 +6,7 @@ from gridwatch.geography.models import Area, Level
 from gridwatch.people.models import Cadre
 
 from .models import Notification
-from .roles import Role
+from .roles import REGISTRY_READERS, Role
 
 
 def home_context(user):
@@ -17,7 +17,9 @@ def home_context(user):
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "scope": scope,
     }
-    if scope.is_empty:
+    # A cadre whose only role is being a cadre reads their own file, not the registry.
+    context["own_file"] = Role.CADRE in scope.roles
+    if scope.is_empty or not scope.roles & set(REGISTRY_READERS):
         return context
     cadres = Cadre.objects.for_user(user)
     context["cadre_count"] = cadres[: COUNT_CAP * 100 + 1].count()

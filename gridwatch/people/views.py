@@ -84,6 +84,16 @@ def _detail_context(request, cadre, **extra):
     context["can_edit"] = has_role(request.user, *REGISTRY_EDITORS) and selectors.editor_scope(
         request.user
     ).covers_cadre(cadre)
+    # Links only where they lead somewhere: a cadre reading their own file has no cadre list, and a unit
+    # liaison sees their unit's cadres but not the grids that supervise them.
+    context["can_list"] = has_role(request.user, *REGISTRY_READERS)
+    context["grid_visible"] = (
+        context["can_list"]
+        and Area.objects.for_user(request.user).filter(pk=cadre.supervising_grid_id).exists()
+    )
+    context["unit_visible"] = (
+        context["can_list"] and Unit.objects.for_user(request.user).filter(pk=cadre.unit_id).exists()
+    )
     if has_role(request.user, Role.COUNTY_STAFF):
         context["relations"] = selectors.declared_relations(user=request.user, cadre=cadre)
         context.setdefault("relation_form", RelationForm())
