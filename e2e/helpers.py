@@ -119,7 +119,8 @@ def sign_in(page, user, *, device=None, next_path=None, ahead=0):
 
 def assert_page_is_sound(page):
     """What the CSP and a phone demand of every page: no inline script or style (htmx included), no
-    sideways scrolling, on phones no control smaller than 44 × 44 px."""
+    sideways scrolling, on phones no control smaller than 44 × 44 px (a radio button or checkbox counts by
+    the label around it)."""
     found = page.evaluate(
         """() => ({
             inlineScripts: [...document.scripts].filter(s => !s.src).length,
@@ -132,7 +133,9 @@ def assert_page_is_sound(page):
             smallTargets: window.innerWidth >= 640 ? [] : [...document.querySelectorAll(
                 '.tabbar a, .topbar a, .topbar select, main .btn, main button, main select, ' +
                 'main input:not([type=hidden]), .list-item, .pager a')].filter(e => {
-                const r = e.getBoundingClientRect();
+                // A radio button or checkbox is tapped through its label: measure the label.
+                const box = (e.type === 'radio' || e.type === 'checkbox') && e.closest('label') ? e.closest('label') : e;
+                const r = box.getBoundingClientRect();
                 return r.width > 0 && (r.height < 44 || r.width < 44);
             }).map(e => e.tagName + ' ' + (e.textContent || e.name || '').trim().slice(0, 20)),
         })"""

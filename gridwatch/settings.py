@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gridwatch.geography",
     "gridwatch.people",
     "gridwatch.accounts",
+    "gridwatch.cases",
     "gridwatch.api",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("people/", include("gridwatch.people.urls")),
     path("areas/", include("gridwatch.geography.urls")),
     path("audit/", include("gridwatch.audit.urls")),
+    path("cases/", include("gridwatch.cases.urls")),
+    path("report/", include("gridwatch.cases.public_urls")),
     path("api/", include("gridwatch.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),

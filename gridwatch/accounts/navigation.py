@@ -7,6 +7,7 @@ from .jurisdiction import user_roles
 from .roles import (
     AUDIT_READERS,
     GEOGRAPHY_EDITORS,
+    GRID_ROLES,
     REGISTRY_EDITORS,
     REGISTRY_READERS,
     SECURITY_MANAGERS,
@@ -16,6 +17,8 @@ from .roles import (
 
 NAV = [
     ("core:home", _("Home"), None, "home"),
+    # The roles of gridwatch.cases.roles.CASE_STAFF (accounts may not import from cases).
+    ("cases:case_list", _("Cases"), {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF} | GRID_ROLES, "alert"),
     ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),
     ("people:unit_list", _("Units"), REGISTRY_READERS, "units"),
     ("people:round_list", _("Data collection"), REGISTRY_EDITORS | {Role.OFFICE}, "inbox"),

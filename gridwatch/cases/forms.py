@@ -1,0 +1,146 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gridwatch.geography.models import Area
+from gridwatch.people.models import Cadre
+
+from .models import Channel, Circle
+from .services import MESSAGE_MAX_LENGTH
+
+PHONE = re.compile(r"^[0-9][0-9\- ]{5,18}[0-9]$")
+WHAT_MAX_LENGTH = 5000
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.unit.name} · {obj.position}"
+
+
+class ReportForm(forms.Form):
+    """The supervision mailbox (监督信箱): one form for the public page and, with a channel, for staff."""
+
+    subject_cadre = CadreChoiceField(
+        label=_("Cadre you are reporting"),
+        queryset=Cadre.objects.none(),
+        required=False,
+        empty_label=_("Not in the list: type the name below"),
+    )
+    subject_name = forms.CharField(
+        label=_("Name of the person reported"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    subject_unit_text = forms.CharField(
+        label=_("Their unit or post"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    circle = forms.ChoiceField(label=_("Which part of life it concerns"), choices=Circle.choices)
+    what = forms.CharField(
+        label=_("What happened"),
+        max_length=WHAT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Facts you saw or heard: who, what, and anyone who can confirm it."),
+    )
+    when = forms.CharField(label=_("When"), max_length=100, required=False)
+    where = forms.CharField(label=_("Where"), max_length=200, required=False)
+    named = forms.TypedChoiceField(
+        label=_("Do you want to give your name?"),
+        choices=[("0", _("No, report anonymously")), ("1", _("Yes, give my name and phone"))],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Anonymous reports are handled too. A named reporter is told the outcome; the name is kept "
+            "encrypted and never shown to the person reported or their unit."
+        ),
+    )
+    reporter_name = forms.CharField(
+        label=_("Your name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    reporter_phone = forms.CharField(
+        label=_("Your phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    # Honeypot: hidden from people; a bot that fills every field fills this one too.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args, cadres=None, grids=None, channels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cadres is None:
+            del self.fields["subject_cadre"]
+        else:
+            self.fields["subject_cadre"].queryset = cadres
+        if channels is not None:
+            self.fields = {
+                "channel": forms.ChoiceField(label=_("Channel"), choices=channels),
+                **self.fields,
+            }
+            del self.fields["website"]
+        if grids is not None:
+            self.fields["grid"] = forms.ModelChoiceField(
+                label=_("Grid it concerns"),
+                queryset=grids,
+                required=False,
+                to_field_name="code",
+                empty_label=_("Not known"),
+            )
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get("website"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("subject_cadre") and not (data.get("subject_name") or "").strip():
+            if "subject_name" not in self.errors:
+                self.add_error("subject_name", _("Pick the cadre from the list or type their name."))
+        if data.get("named"):
+            if not (data.get("reporter_name") or "").strip() and "reporter_name" not in self.errors:
+                self.add_error("reporter_name", _("Give your name, or choose to report anonymously."))
+            phone = (data.get("reporter_phone") or "").strip()
+            if "reporter_phone" not in self.errors:
+                if not phone:
+                    self.add_error(
+                        "reporter_phone", _("Give a phone number, or choose to report anonymously.")
+                    )
+                elif not PHONE.match(phone):
+                    self.add_error("reporter_phone", _("The phone number is not valid."))
+        return data
+
+
+STAFF_CHANNELS = [
+    (c.value, c.label) for c in (Channel.HOTLINE, Channel.IN_PERSON, Channel.LETTER, Channel.SUPERVISOR)
+]
+
+
+def grid_queryset(user):
+    from gridwatch.geography.models import Level
+
+    return Area.objects.for_user(user).filter(level=Level.GRID).order_by("path")
+
+
+class FollowUpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("The 20 characters you were given when you filed the report, e.g. ABCD-EFGH-…"),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )

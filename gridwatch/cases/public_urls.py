@@ -1,0 +1,14 @@
+"""The public side of reports: the mailbox and the follow-up. They belong to the public portal
+(ARCHITECTURE.md), whose namespace they use, so the URL policy test sees them as public by design."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.report_form, name="report_form"),
+    path("grid/<str:code>/", views.report_form, name="report_grid"),
+    path("follow-up/", views.follow_up, name="report_follow_up"),
+]

@@ -1,0 +1,128 @@
+"""Writes to reports. Each is atomic and audited.
+
+What the audit log holds of a reporter's own actions (a report filed on the public form, a reply sent
+with the receipt code) names no report: the event's fine timestamp must not be linkable to an anonymous
+report (SECURITY.md item 1), and no report text or receipt code ever goes into an event (item 8).
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridwatch.audit.services import audit_log
+from gridwatch.core.errors import NotPermitted, ValidationFailed
+
+from .models import Channel, Report, ReporterIdentity, ReportMessage
+from .receipts import receipt_hash, receipt_new
+from .selectors import reports_for
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+def supervising_path_for(*, subject_cadre, grid, fallback_path):
+    """R16: the grid that supervises the subject cadre; else the grid it was filed from; else
+    ``fallback_path`` (the county for the county-wide form, the filer's own area for staff)."""
+    if subject_cadre is not None:
+        return subject_cadre.supervising_path
+    if grid is not None:
+        return grid.path
+    return fallback_path
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor,
+    channel,
+    circle,
+    what,
+    when="",
+    where="",
+    grid=None,
+    subject_cadre=None,
+    subject_name="",
+    subject_unit_text="",
+    reporter_name="",
+    reporter_phone="",
+    fallback_path,
+):
+    """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored."""
+    what = (what or "").strip()
+    if not what:
+        raise ValidationFailed(_("Say what happened."), field="what")
+    subject_name = (subject_name or "").strip()
+    if subject_cadre is None and not subject_name:
+        raise ValidationFailed(_("Name the person you are reporting."), field="subject_name")
+    if channel == Channel.WEB and actor is not None and getattr(actor, "is_authenticated", False):
+        actor = None  # the public form is anonymous whoever fills it
+    path = supervising_path_for(subject_cadre=subject_cadre, grid=grid, fallback_path=fallback_path)
+    report = Report(
+        received_on=timezone.localdate(),
+        channel=channel,
+        circle=circle,
+        subject_cadre=subject_cadre,
+        subject_name="" if subject_cadre is not None else subject_name,
+        subject_unit_text="" if subject_cadre is not None else (subject_unit_text or "").strip(),
+        what=what,
+        when=(when or "").strip(),
+        where=(where or "").strip(),
+        grid=grid,
+        supervising_path=path,
+    )
+    # 100 bits make a collision practically impossible; the unique index makes it certain.
+    for _attempt in range(3):
+        code = receipt_new()
+        report.receipt_hash = receipt_hash(code)
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            break
+        except IntegrityError:  # pragma: no cover - a 2**-100 event
+            continue
+    named = bool((reporter_name or "").strip())
+    if named:
+        ReporterIdentity.objects.create(
+            report=report, name=reporter_name.strip(), phone=(reporter_phone or "").strip()
+        )
+    if channel == Channel.WEB:
+        audit_log(actor=None, action="report.submit", object_type="cases.report")
+    else:
+        audit_log(
+            actor=actor,
+            action="report.intake",
+            obj=report,
+            changes={"channel": channel, "circle": circle, "identity_given": named},
+        )
+    return report, code
+
+
+@transaction.atomic
+def report_message_send(*, actor, report, body):
+    """A handler's message to the reporter, read with the receipt code."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("Write a message."), field="body")
+    if not reports_for(actor).filter(pk=report.pk).exists():
+        raise NotPermitted
+    message = ReportMessage.objects.create(
+        report=report,
+        from_reporter=False,
+        body=body[:MESSAGE_MAX_LENGTH],
+        created_on=timezone.localdate(),
+        author=actor,
+    )
+    audit_log(actor=actor, action="report.message_send", obj=report)
+    return message
+
+
+@transaction.atomic
+def report_message_from_reporter(*, report, body):
+    """The reporter's reply, sent with the receipt code."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("Write a message."), field="body")
+    message = ReportMessage.objects.create(
+        report=report, from_reporter=True, body=body[:MESSAGE_MAX_LENGTH], created_on=timezone.localdate()
+    )
+    audit_log(actor=None, action="report.reporter_message", object_type="cases.report")
+    return message
