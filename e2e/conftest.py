@@ -21,6 +21,7 @@ from gridwatch.conftest import (  # noqa: E402, F401 (fixtures re-used by the br
     _fast_and_isolated,
     cadre_a,
     cadre_b,
+    cadre_user,
     community_a,
     community_b,
     county,

@@ -1,0 +1,63 @@
+"""The supervision mailbox in a real browser, on a phone: a resident reports from a grid's page and keeps
+the receipt code; the township officer reads the report and answers; the resident reads the answer with the
+code; the cadre reported on finds nothing of it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from gridwatch.cases.models import Report
+
+from .helpers import enrol_totp, shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+CODE = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$")
+
+
+def test_it_carries_an_anonymous_report_from_a_grid_to_the_handler_and_back(
+    new_page, watch, grid_a, cadre_a, township_officer_a, cadre_user
+):
+    resident = new_page()
+    resident.goto(f"/report/grid/{grid_a.code}/")
+    shoot(resident, "cases-01-report-form")
+    resident.locator("#id_subject_cadre").select_option(value=str(cadre_a.pk))
+    resident.locator("#id_what").fill("周末在小区棋牌室打麻将，输赢较大，邻居都看见了。")
+    resident.locator("#id_when").fill("上周六晚上")
+    resident.locator("main form button[type=submit]").last.click()
+    code_box = resident.locator(".receipt-code")
+    expect(code_box).to_be_visible()
+    code = code_box.inner_text().strip()
+    assert CODE.match(code), code
+    assert code.replace("-", "") not in resident.url.replace("-", "")  # never in an address
+    shoot(resident, "cases-02-receipt")
+    report = Report.objects.get()
+    assert report.subject_cadre == cadre_a
+
+    officer = new_page()
+    sign_in(officer, township_officer_a, device=enrol_totp(township_officer_a))
+    officer.goto("/cases/")
+    officer.locator(".list-item", has_text="张伟").first.click()
+    officer.wait_for_url(re.compile(rf"/cases/{report.pk}/$"))
+    expect(officer.locator("main")).to_contain_text("麻将")
+    officer.locator("#id_body").fill("请问当晚大约几点？是否有其他人在场？")
+    officer.locator("main form button[type=submit]").last.click()
+    expect(officer.locator("main")).to_contain_text("是否有其他人在场")
+    shoot(officer, "cases-03-case-detail")
+
+    resident.goto("/report/follow-up/")
+    resident.locator("#id_code").fill(code.lower().replace("-", " "))  # as someone might type it
+    resident.locator("main form button[type=submit]").first.click()
+    expect(resident.locator("main")).to_contain_text("是否有其他人在场")
+    shoot(resident, "cases-04-follow-up")
+
+    subject = new_page()
+    sign_in(subject, cadre_user)
+    watch.expect_status(
+        rf"/cases/{report.pk}/", 403
+    )  # a cadre holds no case role: any case id is refused alike
+    response = subject.goto(f"/cases/{report.pk}/")
+    assert response.status == 403
+    subject.goto("/")
+    expect(subject.locator("main")).not_to_contain_text("麻将")
