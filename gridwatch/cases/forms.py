@@ -7,7 +7,7 @@ from gridwatch.geography.models import Area
 from gridwatch.people.models import Cadre
 
 from .models import Channel, Circle
-from .services import MESSAGE_MAX_LENGTH
+from .services import MESSAGE_MAX_LENGTH, REVEAL_REASON_MAX_LENGTH
 
 PHONE = re.compile(r"^[0-9][0-9\- ]{5,18}[0-9]$")
 WHAT_MAX_LENGTH = 5000
@@ -143,4 +143,15 @@ class FollowUpForm(forms.Form):
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class RevealForm(forms.Form):
+    # The service checks the length (at least four characters) with the same message.
+    reason = forms.CharField(
+        label=_("Reason for revealing the identity"),
+        max_length=REVEAL_REASON_MAX_LENGTH,
+        error_messages={"required": _("Give the reason for revealing the identity (at least 4 characters).")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the audit log and shown to county commission staff on this case."),
     )

@@ -75,6 +75,10 @@ class Report(PublicModel):
     )
     # keyed_hash(code, "receipt"): the code itself is shown once and never stored.
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # A slow, salted hash of the code (the configured password hasher), checked after the keyed-hash lookup:
+    # a stolen database and pepper still leave each code to be guessed slowly. Null for reports filed
+    # before it existed, which are checked by the keyed hash alone.
+    receipt_slow_hash = models.CharField(max_length=255, null=True, editable=False)
 
     objects = ScopedManager()
     # Reports are seen by area only: never by unit (the subject's own unit) nor by cadre (the subject).

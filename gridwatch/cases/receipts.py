@@ -1,13 +1,16 @@
 """Receipt codes (查询码, SECURITY.md item 2) and per-source throttles (item 1).
 
 A code is 20 characters of a 31-character alphabet without look-alikes (99 bits from ``secrets``), written
-in five groups of four to be read aloud. Only its keyed hash is stored. Throttles key on a keyed hash of
+in five groups of four to be read aloud. Only its keyed hash (for the lookup) and a slow salted hash (checked
+after it) are stored. Throttles key on a keyed hash of
 the client address that changes every day, and live only in the cache.
 """
 
 import re
 import secrets
 
+from django.contrib.auth.hashers import check_password, make_password
+from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -41,6 +44,56 @@ def receipt_normalise(text):
 
 def receipt_hash(code):
     return keyed_hash(code, "receipt")
+
+
+def receipt_slow_hash(code):
+    """A salted hash by the configured password hasher (Argon2id in production)."""
+    return make_password(code)
+
+
+def receipt_slow_matches(code, stored):
+    """Whether ``code`` matches the stored slow hash; reports filed before it existed have none."""
+    if stored is None:
+        return True
+    return check_password(code, stored)
+
+
+# One-time submission tokens (SECURITY.md item 10): a signed random nonce in a hidden field; once a report
+# is filed with it, a keyed hash of the nonce is remembered in the cache, and a second POST with the same
+# token files nothing.
+SUBMISSION_SALT = "gridwatch.cases.submission"
+SUBMISSION_MAX_AGE = 24 * 3600
+
+
+def submission_token_new():
+    return signing.dumps(secrets.token_urlsafe(16), salt=SUBMISSION_SALT)
+
+
+def _submission_key(token):
+    """The cache key of a valid token, or ``None`` when the token is missing, forged or expired."""
+    try:
+        nonce = signing.loads(token or "", salt=SUBMISSION_SALT, max_age=SUBMISSION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(nonce, str):
+        return None
+    return f"cases:submitted:{keyed_hash(nonce, 'cases-submission')}"
+
+
+def submission_claim(token):
+    """Claims the token for one report: ``"ok"``, ``"used"`` (a report was filed with it already) or
+    ``"invalid"``. The claim is atomic (``cache.add``), so concurrent double submits file one report."""
+    key = _submission_key(token)
+    if key is None:
+        return "invalid"
+    return "ok" if cache.add(key, 1, SUBMISSION_MAX_AGE) else "used"
+
+
+def submission_release(token):
+    """Gives the token back when the report could not be filed, so that the corrected form can be sent."""
+    key = _submission_key(token)
+    if key is not None:
+        cache.delete(key)
 
 
 def _source(request, purpose):

@@ -5,10 +5,13 @@ from django.db.models import Q
 
 from gridwatch.accounts.models import RoleAssignment
 from gridwatch.accounts.roles import Role
+from gridwatch.audit.models import AuditEvent
 from gridwatch.people.models import Cadre, DeclaredRelation
 
-from .models import Report, ReportMessage
-from .receipts import receipt_hash
+from .models import Report, ReporterIdentity, ReportMessage
+from .receipts import receipt_hash, receipt_slow_matches
+
+IDENTITY_REVEAL = "report.identity_reveal"
 
 
 def conflicted_cadres(user):
@@ -45,4 +48,19 @@ def report_by_receipt(code):
     """The report a (normalised) receipt code belongs to, or ``None``."""
     if not code:
         return None
-    return Report.objects.filter(receipt_hash=receipt_hash(code)).first()
+    report = Report.objects.filter(receipt_hash=receipt_hash(code)).first()
+    if report is None or not receipt_slow_matches(code, report.receipt_slow_hash):
+        return None
+    return report
+
+
+def identity_given(report):
+    return ReporterIdentity.objects.filter(report=report).exists()
+
+
+def identity_reveals(report):
+    """Who revealed the reporter's identity, when and why: the audit events themselves, so the list and
+    the audit trail can never disagree."""
+    return AuditEvent.objects.filter(
+        action=IDENTITY_REVEAL, object_type="cases.report", object_id=str(report.pk)
+    ).order_by("seq")

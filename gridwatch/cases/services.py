@@ -9,14 +9,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridwatch.accounts.jurisdiction import has_role
+from gridwatch.accounts.roles import Role
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 
 from .models import Channel, Report, ReporterIdentity, ReportMessage
-from .receipts import receipt_hash, receipt_new
-from .selectors import reports_for
+from .receipts import receipt_hash, receipt_new, receipt_slow_hash
+from .selectors import IDENTITY_REVEAL, reports_for
 
 MESSAGE_MAX_LENGTH = 2000
+REVEAL_REASON_MIN_LENGTH = 4
+REVEAL_REASON_MAX_LENGTH = 500
 
 
 def supervising_path_for(*, subject_cadre, grid, fallback_path):
@@ -73,6 +77,7 @@ def report_submit(
     for _attempt in range(3):
         code = receipt_new()
         report.receipt_hash = receipt_hash(code)
+        report.receipt_slow_hash = receipt_slow_hash(code)
         try:
             with transaction.atomic():
                 report.save(force_insert=True)
@@ -126,3 +131,28 @@ def report_message_from_reporter(*, report, body):
     )
     audit_log(actor=None, action="report.reporter_message", object_type="cases.report")
     return message
+
+
+@transaction.atomic
+def report_identity_reveal(*, actor, report, reason):
+    """Show a named reporter's identity to county commission staff who give a reason (SECURITY.md item
+    3). The audit event holds the reason, never the name or the phone. Returns the identity."""
+    if not has_role(actor, Role.COUNTY_STAFF):
+        raise NotPermitted
+    if not reports_for(actor).filter(pk=report.pk).exists():
+        raise NotPermitted
+    reason = " ".join((reason or "").split())
+    if len(reason) < REVEAL_REASON_MIN_LENGTH:
+        raise ValidationFailed(
+            _("Give the reason for revealing the identity (at least 4 characters)."), field="reason"
+        )
+    identity = ReporterIdentity.objects.filter(report=report).first()
+    if identity is None:
+        raise ValidationFailed(_("This report was filed anonymously: there is no identity to reveal."))
+    audit_log(
+        actor=actor,
+        action=IDENTITY_REVEAL,
+        obj=report,
+        changes={"reason": reason[:REVEAL_REASON_MAX_LENGTH]},
+    )
+    return identity

@@ -12,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gridwatch.accounts.jurisdiction import has_role
+from gridwatch.accounts.roles import Role
 from gridwatch.core.errors import DomainError
 from gridwatch.core.pagination import paginate
 from gridwatch.core.permissions import public, roles
@@ -20,14 +22,51 @@ from gridwatch.geography.models import Area, Level
 from gridwatch.people.models import Cadre, CadreStatus
 
 from . import receipts, selectors, services
-from .forms import STAFF_CHANNELS, FollowUpForm, MessageForm, ReportForm, grid_queryset
-from .models import Channel, Circle, ReporterIdentity
+from .forms import STAFF_CHANNELS, FollowUpForm, MessageForm, ReportForm, RevealForm, grid_queryset
+from .models import Channel, Circle
 from .roles import CASE_STAFF
 
 
 def _no_store(response):
     add_never_cache_headers(response)
     return response
+
+
+ALREADY_FILED = object()
+
+
+def _submit_once(request, form, *, allowed=None, **kwargs):
+    """File the report of a valid form once per submission token (SECURITY.md item 10). Returns
+    ``(report, code)``, ``ALREADY_FILED`` when a report was filed with this token before, or ``None`` with
+    the error placed on the form. ``allowed`` is a last check (the rate limit) run only for a new
+    submission: it returns ``None`` or ``(message, status)``. The token is given back whenever nothing was
+    filed, so that the corrected form can be sent."""
+    token = request.POST.get("submission", "")
+    claim = receipts.submission_claim(token)
+    if claim == "used":
+        return ALREADY_FILED
+    if claim == "invalid":
+        form.add_error(None, _("The form has expired. Check what you typed and send it again."))
+        form.refusal_status = 400
+        return None
+    try:
+        refusal = allowed() if allowed is not None else None
+        if refusal is not None:
+            form.add_error(None, refusal[0])
+            form.refusal_status = refusal[1]
+            result = None
+        else:
+            result = _submit(request, form, **kwargs)
+    except BaseException:
+        receipts.submission_release(token)
+        raise
+    if result is None:
+        receipts.submission_release(token)
+    return result
+
+
+def _already_filed(request, *, staff=False):
+    return _no_store(render(request, "cases/report_already.html", {"staff": staff}))
 
 
 def _submit(request, form, *, actor, channel, grid, fallback_path):
@@ -87,22 +126,32 @@ def report_form(request, code=None):
             form.add_error(None, _("The report could not be sent. Reload the page and try again."))
             status = 400
         elif form.is_valid():
-            if not receipts.submission_allowed(request):
-                form.add_error(None, _("Too many reports from this connection. Please try again in an hour."))
-                status = 429
-            else:
-                result = _submit(
-                    request, form, actor=None, channel=Channel.WEB, grid=grid, fallback_path=county_path
-                )
-                if result is not None:
-                    report, code = result
-                    return _no_store(
-                        render(request, "cases/report_done.html", {"code": code, "report": report})
-                    )
+
+            def allowed():
+                if receipts.submission_allowed(request):
+                    return None
+                return _("Too many reports from this connection. Please try again in an hour."), 429
+
+            result = _submit_once(
+                request,
+                form,
+                allowed=allowed,
+                actor=None,
+                channel=Channel.WEB,
+                grid=grid,
+                fallback_path=county_path,
+            )
+            if result is ALREADY_FILED:
+                return _already_filed(request)
+            if result is not None:
+                report, code = result
+                return _no_store(render(request, "cases/report_done.html", {"code": code, "report": report}))
+            status = getattr(form, "refusal_status", 200)
     else:
         form = ReportForm(cadres=cadres)
-    response = render(request, "cases/report_form.html", {"form": form, "grid": grid}, status=status)
-    return _no_store(response)
+    # Every rendering of the form carries a fresh submission token.
+    context = {"form": form, "grid": grid, "submission": receipts.submission_token_new()}
+    return _no_store(render(request, "cases/report_form.html", context, status=status))
 
 
 @public
@@ -165,12 +214,19 @@ def case_list(request):
     return render(request, "cases/case_list.html", context)
 
 
-def _detail(request, report, message_form=None, status=200):
+def _detail(request, report, message_form=None, status=200, reveal_form=None, revealed=None):
+    identity_given = selectors.identity_given(report)
+    # Only county commission staff may reveal a named reporter, and only they see the reveals.
+    county = has_role(request.user, Role.COUNTY_STAFF)
     context = {
         "report": report,
         "thread": selectors.report_messages(report),
-        "identity_given": ReporterIdentity.objects.filter(report=report).exists(),
+        "identity_given": identity_given,
         "message_form": message_form or MessageForm(),
+        "can_reveal": county and identity_given,
+        "reveal_form": reveal_form or RevealForm(),
+        "reveals": selectors.identity_reveals(report) if county else None,
+        "revealed": revealed,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -198,6 +254,28 @@ def case_message(request, pk):
     return _detail(request, report, message_form=form, status=400)
 
 
+@require_POST
+@roles(Role.COUNTY_STAFF)
+def case_identity_reveal(request, pk):
+    """A named reporter's name and phone, to county commission staff who give a reason (SECURITY.md item
+    3). The identity is shown in this response only (never stored in a URL or a flash message) and the
+    reveal is audited."""
+    report = _report_for(request, pk)
+    if not selectors.identity_given(report):
+        raise Http404
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            identity = services.report_identity_reveal(
+                actor=request.user, report=report, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _no_store(_detail(request, report, revealed=identity))
+    return _no_store(_detail(request, report, reveal_form=form, status=400))
+
+
 @require_http_methods(["GET", "POST"])
 @roles(*CASE_STAFF)
 def case_intake(request):
@@ -216,7 +294,7 @@ def case_intake(request):
         form = ReportForm(request.POST, **kwargs)
         if form.is_valid():
             scope = get_scope(request.user)
-            result = _submit(
+            result = _submit_once(
                 request,
                 form,
                 actor=request.user,
@@ -224,10 +302,13 @@ def case_intake(request):
                 grid=form.cleaned_data.get("grid"),
                 fallback_path=scope.area_paths[0] if scope.area_paths else "",
             )
+            if result is ALREADY_FILED:
+                return _already_filed(request, staff=True)
             if result is not None:
                 report, code = result
                 context = {"code": code, "report": report, "staff": True}
                 return _no_store(render(request, "cases/report_done.html", context))
     else:
         form = ReportForm(**kwargs)
-    return render(request, "cases/intake_form.html", {"form": form})
+    context = {"form": form, "submission": receipts.submission_token_new()}
+    return _no_store(render(request, "cases/intake_form.html", context))

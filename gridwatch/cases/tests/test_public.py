@@ -26,6 +26,7 @@ def form_data(**extra):
         "where": "城郊农家乐",
         "named": "0",
         "website": "",
+        "submission": receipts.submission_token_new(),
     }
     data.update(extra)
     return data

@@ -20,6 +20,7 @@ def intake(client, **extra):
         "circle": "family",
         "what": "家属经营的商铺借其职务揽客",
         "named": "0",
+        "submission": receipts.submission_token_new(),
     }
     data.update(extra)
     return client.post(reverse("cases:case_intake"), data)
