@@ -166,6 +166,7 @@ class _Generator:
         self.make_history()
         self.make_accounts()
         self.make_relations_and_round()
+        self.make_reports()
         from gridwatch.accounts.models import User
 
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)
@@ -414,6 +415,46 @@ class _Generator:
                 device.save(update_fields=["key"])
                 totp_device_confirm(user=user, device=device)
 
+    def make_reports(self):
+        """A few reports in the mailbox, two of them in the showcase grid (the grid supervisor has declared a
+        relation to the first subject, so that report is hidden from them: recusal at work), and a township
+        officer's message on the first."""
+        from gridwatch.cases.models import Channel
+        from gridwatch.cases.services import report_message_send, report_submit
+        from gridwatch.geography.models import Area, Level
+        from gridwatch.people.models import Cadre
+
+        showcase = list(
+            Cadre.objects.filter(status="serving", supervising_grid__code=SHOWCASE_GRID, user__isnull=True)
+            .select_related("supervising_grid")
+            .order_by("pk")[:2]
+        )
+        others = list(
+            Cadre.objects.filter(status="serving", user__isnull=True).select_related("supervising_grid")
+        )
+        county = Area.objects.get(level=Level.COUNTY)
+        for i, (circle, what, when, where, named) in enumerate(REPORTS):
+            cadre = showcase[i] if i < len(showcase) else self.rng.choice(others)
+            report, _code = report_submit(
+                actor=None,
+                channel=Channel.WEB if i % 3 else Channel.HOTLINE,
+                circle=circle,
+                what=what,
+                when=when,
+                where=where,
+                grid=cadre.supervising_grid,
+                subject_cadre=cadre,
+                reporter_name=self.pick_name(self.gender()) if named else "",
+                reporter_phone=self.phone() if named else "",
+                fallback_path=county.path,
+            )
+            if i == 0:
+                report_message_send(
+                    actor=self.users["cz_jiwei"],
+                    report=report,
+                    body="您好，已收到。请问大约几点开始？是否还有其他人在场？",
+                )
+
     def make_relations_and_round(self):
         from gridwatch.people.models import Cadre
         from gridwatch.people.services import relation_declare, round_open, unit_submit
@@ -445,6 +486,31 @@ class _Generator:
             unit = Unit.objects.get(name=name)
             actor = self.users["finance_liaison"] if name == "县财政局" else self.users["county_staff"]
             unit_submit(actor=actor, round=rnd, unit=unit)
+
+
+REPORTS = [
+    # (circle, what, when, where, named)
+    (
+        "social",
+        "经常在小区棋牌室打麻将到深夜，输赢较大，邻居都知道。",
+        "近两个月的周末",
+        "小区活动中心二楼",
+        False,
+    ),
+    (
+        "life",
+        "工作日晚上多次在夜宵摊饮酒，喝多后大声喧哗，影响居民休息。",
+        "上周三、周五晚上",
+        "步行街夜市",
+        False,
+    ),
+    ("family", "其子女结婚时大操大办，宴请八十余桌，收受礼金。", "今年五月", "县城某酒店", True),
+    ("public_welfare", "社区组织志愿服务时从不参加，还劝阻家属参加。", "近半年", "本社区", False),
+    ("social", "与辖区内一名老板往来频繁，多次由对方安排吃饭。", "今年以来", "城郊农家乐", True),
+    ("life", "公车停放在自家小区，周末开车外出钓鱼。", "上个周末", "小区地下车库", False),
+    ("other", "邻里纠纷中态度蛮横，以身份压人。", "本月初", "单元楼下", False),
+    ("family", "家属在小区内占用公共绿地种菜，劝说不听。", "近一年", "小区北侧绿地", False),
+]
 
 
 def logins():

@@ -183,3 +183,18 @@ def test_it_refuses_a_database_holding_other_units(unit_a):
 
 def test_the_demo_password_passes_the_password_policy():
     validate_password(DEMO_PASSWORD)
+
+
+@pytest.mark.usefixtures("demo_output")
+class TestDemoMailbox:
+    def test_it_fills_the_mailbox_and_shows_recusal_in_the_showcase_grid(self, db):
+        from gridwatch.accounts.models import User
+        from gridwatch.cases.models import Report, ReporterIdentity
+        from gridwatch.cases.selectors import reports_for
+
+        assert Report.objects.count() == 8 and ReporterIdentity.objects.count() == 2
+        supervisor = User.objects.get(username="grid_supervisor")
+        in_grid = Report.objects.filter(grid__code="522729001002001")
+        assert in_grid.count() == 2
+        # The supervisor declared a relation to the first subject: that report is not theirs to see.
+        assert reports_for(supervisor).filter(grid__code="522729001002001").count() == 1
