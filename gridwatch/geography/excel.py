@@ -7,14 +7,15 @@ row in Chinese, one row per grid. The team member columns are informational: an 
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from gridwatch.core.xlsx import FileProblem, cell_text, read_upload
 
 from .models import Area, Level, TeamRole
 
@@ -41,9 +42,7 @@ IMPORTED_KEYS = [key for key, _h, _w in COLUMNS[:8]]
 NAME_SEPARATOR = "、"
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024  # a zip bomb stops here, before openpyxl unpacks anything
 MAX_ROWS = 10000
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -111,14 +110,6 @@ def build_workbook(grids, *, title):
 # ---------------------------------------------------------------------------------------------- import
 
 
-class FileProblem(Exception):
-    """The upload cannot be read as a grid division table at all (wrong type, broken, wrong header)."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
-
-
 @dataclass
 class GridRow:
     """One grid row of an uploaded table; ``row`` is the row number Excel shows."""
@@ -134,23 +125,8 @@ class GridRow:
     phone: str = ""
 
 
-def _text(value):
-    """A cell as text. Codes typed into Excel often arrive as numbers: 522729101001 or 5.22729101001e11."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return repr(value)
-    return str(value).strip()
-
-
 def _normalise_header(value):
-    text = re.sub(r"\s+", "", _text(value))
+    text = re.sub(r"\s+", "", cell_text(value))
     return text.replace("(", "（").replace(")", "）")
 
 
@@ -164,49 +140,13 @@ def read_table(uploaded):
     """Read an uploaded file into ``GridRow``s, or raise ``FileProblem`` with a message for the user.
 
     The header row must be row 2 (under the title row, as exported) or row 1 (title row left out)."""
-    name = getattr(uploaded, "name", "") or ""
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise FileProblem(
-            _("The file is larger than %(n)d MB; a grid division table is much smaller.")
-            % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if not name.lower().endswith(".xlsx"):
-        raise FileProblem(
-            _(
-                "Only Excel workbooks (.xlsx) can be imported. Save the table as .xlsx in Excel or WPS and try again."
-            )
-        )
-    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FileProblem(
-            _("The file is larger than %(n)d MB; a grid division table is much smaller.")
-            % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if not data:
-        raise FileProblem(_("The file is empty."))
-    unreadable = _(
-        "The file is not a readable Excel workbook (.xlsx). Open it in Excel or WPS, save it as .xlsx and try again."
+    return read_upload(
+        uploaded,
+        _rows_of,
+        max_bytes=MAX_UPLOAD_BYTES,
+        too_large=_("The file is larger than %(n)d MB; a grid division table is much smaller.")
+        % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)},
     )
-    if not data.startswith(XLSX_MAGIC):
-        raise FileProblem(unreadable)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise FileProblem(unreadable)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except FileProblem:
-        raise
-    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, XML errors…) for a broken file
-        raise FileProblem(unreadable) from None
-    try:
-        return _rows_of(workbook)
-    except FileProblem:
-        raise
-    except Exception:
-        raise FileProblem(unreadable) from None
-    finally:
-        workbook.close()
 
 
 def _rows_of(workbook):
@@ -227,14 +167,14 @@ def _rows_of(workbook):
             elif number >= 2:
                 raise FileProblem(_header_problem(leading))
             continue
-        if all(_text(v) == "" for v in values[: len(IMPORTED_KEYS)]):
+        if all(cell_text(v) == "" for v in values[: len(IMPORTED_KEYS)]):
             continue
         if len(rows) >= MAX_ROWS:
             raise FileProblem(
                 _("The table has more than %(n)d rows; split it into several files.") % {"n": MAX_ROWS}
             )
         values += [None] * (len(IMPORTED_KEYS) - len(values))
-        rows.append(GridRow(row=number, **{key: _text(values[i]) for i, key in enumerate(IMPORTED_KEYS)}))
+        rows.append(GridRow(row=number, **{key: cell_text(values[i]) for i, key in enumerate(IMPORTED_KEYS)}))
     if header_row is None:
         if not leading:
             raise FileProblem(_("The file is empty."))
@@ -245,7 +185,7 @@ def _rows_of(workbook):
 
 
 def _header_problem(leading):
-    found = ", ".join(t for t in (_text(v) for v in (leading[-1] if leading else [])) if t) or "—"
+    found = ", ".join(t for t in (cell_text(v) for v in (leading[-1] if leading else [])) if t) or "—"
     return _(
         "The header row does not match the grid division table. Row 2 (or row 1, if the title row is left out) "
         "must hold these columns in this order: %(expected)s. Found: %(found)s."
