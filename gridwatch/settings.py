@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gridwatch.people",
     "gridwatch.accounts",
     "gridwatch.cases",
+    "gridwatch.supervision",
     "gridwatch.api",
 ]
 

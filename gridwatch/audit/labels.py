@@ -43,6 +43,12 @@ ACTION_LABELS = {
     "audit.export": _("Audit log exported"),
     "crypto.rotate_field_keys": _("Encryption keys rotated"),
     "admin.user.password_change": _("Password set by an administrator"),
+    # -- cases: triage and routing (labels of this part go right below this line)
+    # -- cases: handling and deadlines (labels of this part go right below this line)
+    # -- cases: attachments (labels of this part go right below this line)
+    # -- cases: cadre side and clarification (labels of this part go right below this line)
+    # -- cases: export and API (labels of this part go right below this line)
+    # -- supervision: sentiment diary (labels of this part go right below this line)
 }
 
 

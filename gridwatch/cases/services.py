@@ -14,23 +14,14 @@ from gridwatch.accounts.roles import Role
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 
-from .models import Channel, Report, ReporterIdentity, ReportMessage
+from .models import Channel, Report, ReporterIdentity, ReportMessage, RoutedBecause
 from .receipts import receipt_hash, receipt_new, receipt_slow_hash
+from .routing import route
 from .selectors import IDENTITY_REVEAL, reports_for
 
 MESSAGE_MAX_LENGTH = 2000
 REVEAL_REASON_MIN_LENGTH = 4
 REVEAL_REASON_MAX_LENGTH = 500
-
-
-def supervising_path_for(*, subject_cadre, grid, fallback_path):
-    """R16: the grid that supervises the subject cadre; else the grid it was filed from; else
-    ``fallback_path`` (the county for the county-wide form, the filer's own area for staff)."""
-    if subject_cadre is not None:
-        return subject_cadre.supervising_path
-    if grid is not None:
-        return grid.path
-    return fallback_path
 
 
 @transaction.atomic
@@ -59,7 +50,12 @@ def report_submit(
         raise ValidationFailed(_("Name the person you are reporting."), field="subject_name")
     if channel == Channel.WEB and actor is not None and getattr(actor, "is_authenticated", False):
         actor = None  # the public form is anonymous whoever fills it
-    path = supervising_path_for(subject_cadre=subject_cadre, grid=grid, fallback_path=fallback_path)
+    path, because = route(
+        subject_cadre=subject_cadre,
+        grid=grid,
+        fallback_path=fallback_path,
+        fallback_because=RoutedBecause.COUNTY_FORM if channel == Channel.WEB else RoutedBecause.FILER_AREA,
+    )
     report = Report(
         received_on=timezone.localdate(),
         channel=channel,
@@ -72,6 +68,7 @@ def report_submit(
         where=(where or "").strip(),
         grid=grid,
         supervising_path=path,
+        routed_because=because,
     )
     # 100 bits make a collision practically impossible; the unique index makes it certain.
     for _attempt in range(3):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, cadre_views, export_views, handling_views, triage_views, views
 
 app_name = "cases"
 
@@ -11,3 +11,7 @@ urlpatterns = [
     path("<uuid:pk>/message/", views.case_message, name="case_message"),
     path("<uuid:pk>/identity/", views.case_identity_reveal, name="case_identity_reveal"),
 ]
+
+# Each part of case handling keeps its routes beside its views.
+for _module in (triage_views, handling_views, attachment_views, cadre_views, export_views):
+    urlpatterns += _module.urlpatterns

@@ -21,7 +21,16 @@ from gridwatch.core.scoping import get_for_user_or_404, get_scope
 from gridwatch.geography.models import Area, Level
 from gridwatch.people.models import Cadre, CadreStatus
 
-from . import receipts, selectors, services
+from . import (
+    attachment_views,
+    cadre_views,
+    export_views,
+    handling_views,
+    receipts,
+    selectors,
+    services,
+    triage_views,
+)
 from .forms import STAFF_CHANNELS, FollowUpForm, MessageForm, ReportForm, RevealForm, grid_queryset
 from .models import Channel, Circle
 from .roles import CASE_STAFF
@@ -228,6 +237,8 @@ def _detail(request, report, message_form=None, status=200, reveal_form=None, re
         "reveals": selectors.identity_reveals(report) if county else None,
         "revealed": revealed,
     }
+    for part in (triage_views, handling_views, attachment_views, cadre_views, export_views):
+        context.update(part.detail_context(request, report))
     return render(request, "cases/case_detail.html", context, status=status)
 
 
