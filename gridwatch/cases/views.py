@@ -33,7 +33,7 @@ from . import (
 )
 from .forms import STAFF_CHANNELS, FollowUpForm, MessageForm, ReportForm, RevealForm, grid_queryset
 from .models import Channel, Circle
-from .roles import CASE_STAFF
+from .roles import CASE_DECIDERS, CASE_STAFF
 
 
 def _no_store(response):
@@ -236,6 +236,9 @@ def _detail(request, report, message_form=None, status=200, reveal_form=None, re
         "reveal_form": reveal_form or RevealForm(),
         "reveals": selectors.identity_reveals(report) if county else None,
         "revealed": revealed,
+        # Panels that change the case show only to those who may: the office and liaisons only read.
+        "can_handle": has_role(request.user, *CASE_STAFF),
+        "can_decide": has_role(request.user, *CASE_DECIDERS),
     }
     for part in (triage_views, handling_views, attachment_views, cadre_views, export_views):
         context.update(part.detail_context(request, report))
