@@ -36,12 +36,13 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
 
 
-def zh(msgid, **params):
-    """What a user of the default language reads for ``msgid``: tests assert the Chinese page."""
+def zh(msgid, *, context=None, **params):
+    """What a user of the default language reads for ``msgid`` (in ``context`` for a ``pgettext`` string):
+    tests assert the Chinese page."""
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        text = translation.gettext(msgid)
+        text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
     return text % params if params else text
 
 

@@ -236,6 +236,17 @@ MEDIA_ROOT = Path(env("GRIDWATCH_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Report attachments (gridwatch.cases.attachments, SECURITY.md item 7): photos and PDFs, limited per file,
+# per submission and per report; images re-encoded with their long edge capped.
+GRIDWATCH_ATTACHMENT_MAX_BYTES = int(env("GRIDWATCH_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+GRIDWATCH_ATTACHMENT_REPORT_MAX_BYTES = int(env("GRIDWATCH_ATTACHMENT_REPORT_MAX_BYTES", 20 * 1024 * 1024))
+GRIDWATCH_ATTACHMENT_MAX_FILES = int(env("GRIDWATCH_ATTACHMENT_MAX_FILES", 6))
+GRIDWATCH_ATTACHMENT_IMAGE_EDGE = int(env("GRIDWATCH_ATTACHMENT_IMAGE_EDGE", 2560))
+GRIDWATCH_ATTACHMENT_MAX_PIXELS = int(env("GRIDWATCH_ATTACHMENT_MAX_PIXELS", 40_000_000))
+# The ClamAV daemon every attachment is streamed to, when set: tcp://host:port or unix:///path/clamd.ctl.
+# A scanner that cannot be reached refuses the file (fail closed).
+GRIDWATCH_CLAMD = env("GRIDWATCH_CLAMD", "")
+GRIDWATCH_CLAMD_TIMEOUT = float(env("GRIDWATCH_CLAMD_TIMEOUT", 30))
 
 # Security headers (SECURITY.md item 9).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -308,6 +319,14 @@ SPECTACULAR_SETTINGS = {
 
 GRIDWATCH_PAGE_SIZE = 25
 GRIDWATCH_AUDIT_RETENTION_DAYS = 184
+# Time limits of case handling, in working days (gridwatch.cases.deadlines): pass a report on to the right
+# level, verify it once accepted, tell a named reporter it was accepted, tell the reporter the result.
+GRIDWATCH_CASE_DAYS = {
+    "transfer": int(env("GRIDWATCH_CASE_DAYS_TRANSFER", 5)),
+    "verify": int(env("GRIDWATCH_CASE_DAYS_VERIFY", 15)),
+    "acceptance_reply": int(env("GRIDWATCH_CASE_DAYS_ACCEPTANCE_REPLY", 15)),
+    "result_reply": int(env("GRIDWATCH_CASE_DAYS_RESULT_REPLY", 15)),
+}
 
 LOGGING = {
     "version": 1,
@@ -315,5 +334,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("GRIDWATCH_LOG_LEVEL", "INFO")},
     # Never log request lines with addresses for public pages (SECURITY.md item 1).
-    "loggers": {"django.server": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": [], "propagate": False},
+        # The PDF parser's complaints about a resident's attachment may quote the file: never logged.
+        "pypdf": {"handlers": [], "propagate": False},
+    },
 }

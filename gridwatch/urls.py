@@ -15,6 +15,7 @@ urlpatterns = [
     path("areas/", include("gridwatch.geography.urls")),
     path("audit/", include("gridwatch.audit.urls")),
     path("cases/", include("gridwatch.cases.urls")),
+    path("supervision/", include("gridwatch.supervision.urls")),
     path("report/", include("gridwatch.cases.public_urls")),
     path("api/", include("gridwatch.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -6,7 +6,7 @@ from gridwatch.geography.models import Area, Level
 from gridwatch.people.models import Cadre
 
 from .models import Notification
-from .roles import REGISTRY_READERS, Role
+from .roles import GRID_ROLES, REGISTRY_READERS, Role
 
 
 def home_context(user):
@@ -16,9 +16,16 @@ def home_context(user):
         "role_labels": [Role(r).label for r in roles],
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "scope": scope,
+        # Grid teams keep the sentiment diary (R14): its form is one tap from home.
+        "diary_writer": bool(scope.roles & GRID_ROLES),
     }
     # A cadre whose only role is being a cadre reads their own file, not the registry.
     context["own_file"] = Role.CADRE in scope.roles
+    if context["own_file"] and scope.cadre_ids:
+        # Imported here: cases builds on accounts, not the other way round.
+        from gridwatch.cases.clarifications import findings_count
+
+        context["findings_count"] = findings_count(scope.cadre_ids[0])
     if scope.is_empty or not scope.roles & set(REGISTRY_READERS):
         return context
     cadres = Cadre.objects.for_user(user)

@@ -17,14 +17,28 @@ from .roles import (
 
 NAV = [
     ("core:home", _("Home"), None, "home"),
-    # The roles of gridwatch.cases.roles.CASE_STAFF (accounts may not import from cases).
-    ("cases:case_list", _("Cases"), {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF} | GRID_ROLES, "alert"),
+    # The roles of gridwatch.cases.roles.CASE_READERS (accounts may not import from cases).
+    (
+        "cases:case_list",
+        _("Cases"),
+        {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.OFFICE, Role.LIAISON} | GRID_ROLES,
+        "alert",
+    ),
+    # The roles of gridwatch.supervision.roles.DIARY_READERS.
+    (
+        "supervision:diary_list",
+        _("Sentiment diary"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG} | GRID_ROLES,
+        "compass",
+    ),
     ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),
     ("people:unit_list", _("Units"), REGISTRY_READERS, "units"),
     ("people:round_list", _("Data collection"), REGISTRY_EDITORS | {Role.OFFICE}, "inbox"),
     ("geography:area_list", _("Areas and grids"), REGISTRY_READERS, "map"),
     ("geography:import_export", _("Grid division table"), GEOGRAPHY_EDITORS, "table"),
     ("people:my_file", _("My file"), {Role.CADRE}, "file"),
+    ("cases:my_findings", _("Findings about me"), {Role.CADRE}, "shield"),
+    ("cases:clarification_list", _("Clarifications"), {Role.COUNTY_STAFF}, "file"),
     ("accounts:inbox", _("Notifications"), None, "bell"),
     ("audit:event_list", _("Audit log"), AUDIT_READERS, "shield"),
     ("accounts:user_list", _("Users"), USER_MANAGERS, "users"),

@@ -1,5 +1,9 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gridwatch.cases import selectors as case_selectors
+from gridwatch.cases.models import Report
 from gridwatch.geography.models import Area
 from gridwatch.people.models import Cadre, Unit
 
@@ -41,3 +45,73 @@ class CadreSerializer(serializers.ModelSerializer):
             "supervising_grid",
             "status",
         ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A report as its readers see it in the list: no reporter identity, no receipt, no messages and no
+    allegation text. Choices are given as their codes, dates as YYYY-MM-DD."""
+
+    reference = serializers.CharField(read_only=True)
+    subject = serializers.CharField(source="subject_label", read_only=True)
+    subject_unit = serializers.SerializerMethodField()
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handler = serializers.SerializerMethodField()
+    next_due = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "reference",
+            "received_on",
+            "channel",
+            "circle",
+            "subject",
+            "subject_cadre",
+            "subject_unit",
+            "grid",
+            "status",
+            "urgent",
+            "handler",
+            "disposal",
+            "disposal_on",
+            "finding",
+            "finding_on",
+            "accepted_on",
+            "transfer_due",
+            "verify_due",
+            "acceptance_reply_due",
+            "acceptance_replied_on",
+            "result_reply_due",
+            "result_replied_on",
+            "closed_on",
+            "next_due",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_subject_unit(self, report):
+        return report.subject_cadre.unit.name if report.subject_cadre_id else report.subject_unit_text
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_handler(self, report):
+        return str(report.handler) if report.handler_id else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_due(self, report):
+        return case_selectors.report_next_due(report)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, report):
+        day = case_selectors.report_next_due(report)
+        return day is not None and day < timezone.localdate()
+
+
+class CaseTextSerializer(CaseSerializer):
+    """One report with the allegation's text, for those who decide on cases."""
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "what", "when", "where"]
+        read_only_fields = fields

@@ -10,6 +10,7 @@ router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("cadres", views.CadreViewSet, basename="cadre")
+router.register("cases", views.CaseViewSet, basename="case")
 
 app_name = "api"
 

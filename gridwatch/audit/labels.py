@@ -43,12 +43,37 @@ ACTION_LABELS = {
     "audit.export": _("Audit log exported"),
     "crypto.rotate_field_keys": _("Encryption keys rotated"),
     "admin.user.password_change": _("Password set by an administrator"),
+    "report.view": _("Report opened"),
     # -- cases: triage and routing (labels of this part go right below this line)
+    "report.triage": _("Report triaged"),
+    "report.route": _("Report routed again"),
+    "report.duplicate": _("Report marked as a duplicate"),
+    "report.invalid": _("Report not accepted"),
+    "report.transfer": _("Report passed to another body"),
+    "report.reroute": _("Report passed to another level"),
     # -- cases: handling and deadlines (labels of this part go right below this line)
+    "report.assign": _("Case handler assigned"),
+    "report.dispose": _("Case disposal decided"),
+    "report.extend": _("Case time limit extended"),
+    "report.note_add": _("Case note added"),
+    "report.conclude": _("Case finding recorded"),
+    "report.reply": _("Reply to the reporter recorded"),
+    "report.close": _("Case closed"),
     # -- cases: attachments (labels of this part go right below this line)
+    "report.attachment_add": _("Evidence files added to a case"),
+    "report.attachment_view": _("Case attachment downloaded"),
+    "report.reporter_attachment": _("Reporter added files with the receipt code"),
     # -- cases: cadre side and clarification (labels of this part go right below this line)
+    "clarification.request": _("Clarification asked for by the cadre"),
+    "clarification.propose": _("Clarification proposed"),
+    "clarification.approve": _("Clarification approved"),
+    "clarification.decline": _("Clarification declined"),
     # -- cases: export and API (labels of this part go right below this line)
+    "report.export": _("Case list exported"),
     # -- supervision: sentiment diary (labels of this part go right below this line)
+    "diary.create": _("Sentiment diary entry written"),
+    "diary.update": _("Sentiment diary entry changed"),
+    "diary.to_case": _("Sentiment diary entry turned into a case"),
 }
 
 

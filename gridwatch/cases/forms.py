@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from gridwatch.geography.models import Area
 from gridwatch.people.models import Cadre
 
+from .attachments import AttachmentsField
 from .models import Channel, Circle
 from .services import MESSAGE_MAX_LENGTH, REVEAL_REASON_MAX_LENGTH
 
@@ -48,6 +49,7 @@ class ReportForm(forms.Form):
     )
     when = forms.CharField(label=_("When"), max_length=100, required=False)
     where = forms.CharField(label=_("Where"), max_length=200, required=False)
+    attachments = AttachmentsField()
     named = forms.TypedChoiceField(
         label=_("Do you want to give your name?"),
         choices=[("0", _("No, report anonymously")), ("1", _("Yes, give my name and phone"))],
@@ -144,6 +146,22 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class ReporterMessageForm(MessageForm):
+    """The reporter's answer with the receipt code: more information, files, or both."""
+
+    attachments = AttachmentsField(label=_("Add photos or documents"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachments") and not self.errors:
+            self.add_error("body", _("Write a message or add a file."))
+        return data
 
 
 class RevealForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridwatch.core.crypto import EncryptedTextField
 from gridwatch.core.models import PublicModel
@@ -36,10 +37,10 @@ class Circle(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")  # 待受理: waiting for triage
+    RECEIVED = "received", pgettext_lazy("report status", "Received")  # 待受理: waiting for triage
     HANDLING = "handling", _("Being handled")  # 办理中: a disposal was chosen
     CONCLUDED = "concluded", _("Concluded, reply due")  # 已出结论: a finding, the reply not yet given
-    CLOSED = "closed", _("Closed")  # 已办结
+    CLOSED = "closed", pgettext_lazy("report status", "Closed")  # 已办结
     TRANSFERRED = "transferred", _("Passed to another body")  # 已转办
     DUPLICATE = "duplicate", _("Duplicate")  # 重复件
     INVALID = "invalid", _("Not accepted")  # 不予受理 (no content, not about a cadre, abuse)
@@ -86,6 +87,7 @@ class RoutedBecause(models.TextChoices):
         "township_conflicted",
         _("The township is conflicted (the cadre is one of its own): passed to the county"),
     )
+    STAFF = "staff", _("Passed on by commission staff")
 
 
 class Report(PublicModel):
@@ -323,7 +325,7 @@ class CaseEntryKind(models.TextChoices):
     EXTENSION = "extension", _("Time limit extended")
     FINDING = "finding", _("Finding")
     REPLY = "reply", _("Reply to the reporter")
-    CLOSING = "closing", _("Closed")
+    CLOSING = "closing", pgettext_lazy("report status", "Closed")
     DUPLICATE = "duplicate", _("Marked as a duplicate")
     INVALID = "invalid", _("Not accepted")
     TRANSFER = "transfer", _("Passed to another body")

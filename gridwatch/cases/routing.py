@@ -1,14 +1,100 @@
 """Where a report goes (R16): the grid that supervises the subject cadre, never the subject's own unit,
-and one level up when a whole level is conflicted (回避)."""
+and one level up when a whole level is conflicted (回避).
+
+A level is conflicted with a cadre when everyone who would handle the report there is (``selectors.
+conflicted_users``: the cadre themselves, a cadre of the same unit, the unit's liaison, a declared relation):
+
+- the grid, when every active member of its supervision group is: the report goes to the township;
+- the township, when the cadre is one of its own (their unit is the township's party committee and
+  government, e.g. the party secretary) or every active township commission officer is conflicted: the
+  report goes to the county commission, and nobody of the township or its grids sees it.
+
+A level without anyone (no team yet, no township officer) is not conflicted: the report stays, and the
+levels above see it as they see everything below them. Individuals conflicted at a level that is not wholly
+conflicted are left out by ``selectors.reports_for`` (recusal). Units never see reports at all
+(``Report.jurisdiction`` is by area only).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists
+
+from gridwatch.accounts.models import RoleAssignment
+from gridwatch.accounts.roles import Role
+from gridwatch.geography.models import GridTeamMember
+from gridwatch.people.models import Cadre, UnitKind
 
 from .models import RoutedBecause
+from .selectors import conflicted_users
+
+
+def county_path(path):
+    """The path of the county an area path lies in."""
+    return path.split("/", 1)[0] + "/"
+
+
+def township_path(path):
+    """The path of the township an area path lies in (the county's own path for the county)."""
+    parts = path.strip("/").split("/")
+    return "/".join(parts[:2]) + "/" if len(parts) >= 2 else path
+
+
+@dataclass(frozen=True)
+class Conflicts:
+    """Which levels may not handle a report about one cadre."""
+
+    own_township: bool = False  # the cadre is one of the township's own
+    township_staff: bool = False  # every township commission officer is conflicted
+    grid: bool = False  # every member of the grid's supervision group is conflicted
+
+    @property
+    def township(self):
+        return self.own_township or self.township_staff
+
+
+def level_conflicts(cadre, *, township, grid_id=None):
+    """The conflicts of the township at path ``township`` and of the grid ``grid_id`` with ``cadre``: one
+    query, whatever the size of the teams."""
+    conflicted = conflicted_users(cadre)
+    team = GridTeamMember.objects.filter(grid_id=grid_id, user__is_active=True)
+    officers = RoleAssignment.objects.filter(
+        role=Role.TOWNSHIP_STAFF, area__path=township, user__is_active=True
+    )
+    row = (
+        Cadre.objects.filter(pk=cadre.pk)
+        .annotate(
+            team_any=Exists(team),
+            team_free=Exists(team.exclude(user_id__in=conflicted)),
+            officers_any=Exists(officers),
+            officers_free=Exists(officers.exclude(user_id__in=conflicted)),
+        )
+        .values("unit__kind", "unit__area__path", "team_any", "team_free", "officers_any", "officers_free")
+        .first()
+    )
+    if row is None:
+        return Conflicts()
+    return Conflicts(
+        own_township=row["unit__kind"] == UnitKind.TOWNSHIP and row["unit__area__path"] == township,
+        township_staff=row["officers_any"] and not row["officers_free"],
+        grid=grid_id is not None and row["team_any"] and not row["team_free"],
+    )
 
 
 def route(*, subject_cadre, grid, fallback_path, fallback_because):
     """``(supervising_path, routed_because)`` for a report about ``subject_cadre`` (or a named person not in
-    the registry) filed from ``grid``; ``fallback_path`` when neither gives a place."""
+    the registry) filed from ``grid``; ``fallback_path`` when neither gives a place. One query for a cadre,
+    none otherwise."""
     if subject_cadre is not None:
-        return subject_cadre.supervising_path, RoutedBecause.SUBJECT_GRID
+        path = subject_cadre.supervising_path
+        township = township_path(path)
+        conflicts = level_conflicts(
+            subject_cadre, township=township, grid_id=subject_cadre.supervising_grid_id
+        )
+        if conflicts.township:
+            return county_path(path), RoutedBecause.TOWNSHIP_CONFLICTED
+        if conflicts.grid:
+            return township, RoutedBecause.GRID_CONFLICTED
+        return path, RoutedBecause.SUBJECT_GRID
     if grid is not None:
         return grid.path, RoutedBecause.FILED_GRID
     return fallback_path, fallback_because

@@ -1,17 +1,23 @@
 """Reads of reports. Each starts from ``for_user`` and leaves out, for every user, the reports their
 conflicts of interest forbid (回避): the selector, not the view, is where recusal holds."""
 
-from django.db.models import Q
+import re
 
-from gridwatch.accounts.models import RoleAssignment
+from django.db.models import Q
+from django.utils import timezone
+
+from gridwatch.accounts.models import RoleAssignment, User
 from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
 from gridwatch.people.models import Cadre, DeclaredRelation
 
-from .models import Report, ReporterIdentity, ReportMessage
+from .models import OPEN_STATUSES, Report, ReporterIdentity, ReportMessage, ReportStatus
 from .receipts import receipt_hash, receipt_slow_matches
 
 IDENTITY_REVEAL = "report.identity_reveal"
+REPORT_VIEW = "report.view"
+# A report's reference, or its beginning: hex digits of the id (Report.reference).
+REFERENCE_RE = re.compile(r"[0-9A-Fa-f]{4,8}")
 
 
 def conflicted_cadres(user):
@@ -27,17 +33,73 @@ def conflicted_cadres(user):
     ).values("id")
 
 
+def conflicted_users(cadre):
+    """The mirror of ``conflicted_cadres``: a subquery of the users who may not handle a report about
+    ``cadre``: the cadre themselves and every account of a cadre of the same unit, the unit's liaisons, and
+    those who declared a relation to the cadre. No NULL is in it, so ``exclude(user_id__in=...)`` is safe."""
+    colleagues = Cadre.objects.filter(unit_id=cadre.unit_id, user__isnull=False).values("user_id")
+    liaisons = RoleAssignment.objects.filter(role=Role.UNIT_LIAISON, unit_id=cadre.unit_id).values("user_id")
+    relations = DeclaredRelation.objects.filter(cadre_id=cadre.pk).values("user_id")
+    return User.objects.filter(Q(pk__in=colleagues) | Q(pk__in=liaisons) | Q(pk__in=relations)).values("pk")
+
+
 def reports_for(user):
     return Report.objects.for_user(user).exclude(subject_cadre_id__in=conflicted_cadres(user))
 
 
-def report_list(*, user, circle=None, channel=None):
+def overdue_q(today):
+    """Open reports with a time limit before ``today`` whose step is not done yet: verification (until the
+    finding), passing on (while received), and the two replies (until given). ``report_next_due`` reads the
+    same rules off one row."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(finding_on__isnull=True, verify_due__lt=today)
+        | Q(status=ReportStatus.RECEIVED, transfer_due__lt=today)
+        | Q(acceptance_replied_on__isnull=True, acceptance_reply_due__lt=today)
+        | Q(result_replied_on__isnull=True, result_reply_due__lt=today)
+    )
+
+
+def report_next_due(report):
+    """The earliest time limit still running on ``report`` (``None`` when closed or none runs)."""
+    if report.status not in OPEN_STATUSES:
+        return None
+    running = [
+        report.verify_due if report.finding_on is None else None,
+        report.transfer_due if report.status == ReportStatus.RECEIVED else None,
+        report.acceptance_reply_due if report.acceptance_replied_on is None else None,
+        report.result_reply_due if report.result_replied_on is None else None,
+    ]
+    return min((day for day in running if day is not None), default=None)
+
+
+def report_list(
+    *, user, circle=None, channel=None, status=None, urgent=False, mine=False, overdue=False, q=""
+):
+    """The reports ``user`` may see, filtered: ``status`` is one status or ``"open"``; ``q`` a reference
+    (the first hex digits of the id) or a subject's name. Urgent reports first, then the newest."""
     qs = reports_for(user)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
     if circle:
         qs = qs.filter(circle=circle)
     if channel:
         qs = qs.filter(channel=channel)
-    return qs.select_related("subject_cadre__unit", "grid__parent").order_by("-received_on", "id")
+    if urgent:
+        qs = qs.filter(urgent=True)
+    if mine:
+        qs = qs.filter(handler=user)
+    if overdue:
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    if q:
+        found = Q(subject_name__contains=q) | Q(subject_cadre__name__contains=q)
+        if REFERENCE_RE.fullmatch(q):
+            found |= Q(id__startswith=q.lower())
+        qs = qs.filter(found)
+    return qs.select_related("subject_cadre__unit", "grid__parent", "handler").order_by(
+        "-urgent", "-received_on", "id"
+    )
 
 
 def report_messages(report):

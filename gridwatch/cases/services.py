@@ -14,6 +14,8 @@ from gridwatch.accounts.roles import Role
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 
+from . import attachments as attachment_store
+from . import deadlines
 from .models import Channel, Report, ReporterIdentity, ReportMessage, RoutedBecause
 from .receipts import receipt_hash, receipt_new, receipt_slow_hash
 from .routing import route
@@ -40,8 +42,10 @@ def report_submit(
     reporter_name="",
     reporter_phone="",
     fallback_path,
+    attachments=(),
 ):
-    """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored."""
+    """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored.
+    ``attachments`` are checked files (``attachments.CheckedFile``) from the reporter, stored with it."""
     what = (what or "").strip()
     if not what:
         raise ValidationFailed(_("Say what happened."), field="what")
@@ -70,6 +74,9 @@ def report_submit(
         supervising_path=path,
         routed_because=because,
     )
+    report.transfer_due = deadlines.transfer_due(report.received_on)
+    if (reporter_name or "").strip():
+        report.acceptance_reply_due = deadlines.acceptance_reply_due(report.received_on)
     # 100 bits make a collision practically impossible; the unique index makes it certain.
     for _attempt in range(3):
         code = receipt_new()
@@ -86,6 +93,9 @@ def report_submit(
         ReporterIdentity.objects.create(
             report=report, name=reporter_name.strip(), phone=(reporter_phone or "").strip()
         )
+    # Files the reporter gave staff (a letter, photos shown in person) are the reporter's too.
+    staff = None if channel == Channel.WEB else actor
+    attachment_store.attach(report=report, files=attachments, from_reporter=True, uploaded_by=staff)
     if channel == Channel.WEB:
         audit_log(actor=None, action="report.submit", object_type="cases.report")
     else:
@@ -118,15 +128,24 @@ def report_message_send(*, actor, report, body):
 
 
 @transaction.atomic
-def report_message_from_reporter(*, report, body):
-    """The reporter's reply, sent with the receipt code."""
+def report_message_from_reporter(*, report, body, attachments=()):
+    """The reporter's reply, sent with the receipt code: a message, files (checked ``attachments``), or
+    both. Returns the message, ``None`` when only files were sent."""
     body = (body or "").strip()
-    if not body:
+    if not body and not attachments:
         raise ValidationFailed(_("Write a message."), field="body")
-    message = ReportMessage.objects.create(
-        report=report, from_reporter=True, body=body[:MESSAGE_MAX_LENGTH], created_on=timezone.localdate()
+    message = None
+    if body:
+        message = ReportMessage.objects.create(
+            report=report, from_reporter=True, body=body[:MESSAGE_MAX_LENGTH], created_on=timezone.localdate()
+        )
+    stored = attachment_store.attach(report=report, files=attachments, from_reporter=True)
+    audit_log(
+        actor=None,
+        action="report.reporter_message" if message else attachment_store.REPORTER_ATTACHMENT,
+        object_type="cases.report",
+        changes={"files": len(stored)} if stored else None,
     )
-    audit_log(actor=None, action="report.reporter_message", object_type="cases.report")
     return message
 
 

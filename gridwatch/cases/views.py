@@ -8,12 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridwatch.accounts.jurisdiction import has_role
 from gridwatch.accounts.roles import Role
+from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import DomainError
 from gridwatch.core.pagination import paginate
 from gridwatch.core.permissions import public, roles
@@ -23,6 +25,7 @@ from gridwatch.people.models import Cadre, CadreStatus
 
 from . import (
     attachment_views,
+    attachments,
     cadre_views,
     export_views,
     handling_views,
@@ -31,9 +34,17 @@ from . import (
     services,
     triage_views,
 )
-from .forms import STAFF_CHANNELS, FollowUpForm, MessageForm, ReportForm, RevealForm, grid_queryset
+from .forms import (
+    STAFF_CHANNELS,
+    FollowUpForm,
+    MessageForm,
+    ReporterMessageForm,
+    ReportForm,
+    RevealForm,
+    grid_queryset,
+)
 from .models import Channel, Circle
-from .roles import CASE_DECIDERS, CASE_STAFF
+from .roles import CASE_DECIDERS, CASE_READERS, CASE_STAFF
 
 
 def _no_store(response):
@@ -84,21 +95,23 @@ def _submit(request, form, *, actor, channel, grid, fallback_path):
     data = form.cleaned_data
     named = data.get("named")
     try:
-        return services.report_submit(
-            actor=actor,
-            channel=channel,
-            circle=data["circle"],
-            what=data["what"],
-            when=data.get("when", ""),
-            where=data.get("where", ""),
-            grid=grid,
-            subject_cadre=data.get("subject_cadre"),
-            subject_name=data.get("subject_name", ""),
-            subject_unit_text=data.get("subject_unit_text", ""),
-            reporter_name=data.get("reporter_name", "") if named else "",
-            reporter_phone=data.get("reporter_phone", "") if named else "",
-            fallback_path=fallback_path,
-        )
+        with attachments.discarded_on_failure():
+            return services.report_submit(
+                actor=actor,
+                channel=channel,
+                circle=data["circle"],
+                what=data["what"],
+                when=data.get("when", ""),
+                where=data.get("where", ""),
+                grid=grid,
+                subject_cadre=data.get("subject_cadre"),
+                subject_name=data.get("subject_name", ""),
+                subject_unit_text=data.get("subject_unit_text", ""),
+                reporter_name=data.get("reporter_name", "") if named else "",
+                reporter_phone=data.get("reporter_phone", "") if named else "",
+                fallback_path=fallback_path,
+                attachments=data.get("attachments") or (),
+            )
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
@@ -130,7 +143,7 @@ def report_form(request, code=None):
         county_path = county.path
     status = 200
     if request.method == "POST":
-        form = ReportForm(request.POST, cadres=cadres)
+        form = ReportForm(request.POST, request.FILES, cadres=cadres)
         if form.is_spam:
             form.add_error(None, _("The report could not be sent. Reload the page and try again."))
             status = 400
@@ -184,17 +197,26 @@ def follow_up(request):
                 receipts.wrong_code(request)
                 form.add_error("code", _("No report has this receipt code. Check it and try again."))
             else:
-                context.update(report=report, code=code, message_form=MessageForm())
+                context.update(report=report, code=code, message_form=ReporterMessageForm())
                 if request.POST.get("action") == "reply":
-                    message_form = MessageForm(request.POST)
+                    message_form = ReporterMessageForm(request.POST, request.FILES)
                     if message_form.is_valid():
-                        services.report_message_from_reporter(
-                            report=report, body=message_form.cleaned_data["body"]
-                        )
-                        context["sent"] = True
-                    else:
+                        data = message_form.cleaned_data
+                        try:
+                            with attachments.discarded_on_failure():
+                                services.report_message_from_reporter(
+                                    report=report, body=data["body"], attachments=data["attachments"]
+                                )
+                        except DomainError as exc:
+                            field = exc.field if exc.field in message_form.fields else None
+                            message_form.add_error(field, exc.message)
+                        else:
+                            context["sent"] = bool(data["body"].strip())
+                            context["files_added"] = len(data["attachments"])
+                    if message_form.errors:
                         context["message_form"] = message_form
                 context["thread"] = selectors.report_messages(report)
+                context["files"] = attachments.reporter_files(report)
     return _no_store(render(request, "cases/follow_up.html", context, status=status))
 
 
@@ -210,17 +232,32 @@ def _report_for(request, pk):
 
 
 @require_http_methods(["GET"])
-@roles(*CASE_STAFF)
+@roles(*CASE_READERS)
 def case_list(request):
-    filters = {
-        "circle": request.GET.get("circle") if request.GET.get("circle") in Circle.values else None,
-        "channel": request.GET.get("channel") if request.GET.get("channel") in Channel.values else None,
-    }
+    """The cases of the user's jurisdiction, less those they are recused from; the same filters as the
+    export (``export_views.case_filters``)."""
+    filters = export_views.case_filters(request.GET)
     page = paginate(
         request, selectors.report_list(user=request.user, **filters), settings.GRIDWATCH_PAGE_SIZE
     )
-    context = {"page": page, "filters": filters, "circles": Circle.choices, "channels": Channel.choices}
-    return render(request, "cases/case_list.html", context)
+    today = timezone.localdate()
+    rows = list(page.object_list)
+    for report in rows:
+        report.next_due = selectors.report_next_due(report)
+        report.is_overdue = report.next_due is not None and report.next_due < today
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "statuses": export_views.STATUS_FILTERS,
+        "circles": Circle.choices,
+        "channels": Channel.choices,
+        "can_take": has_role(request.user, *CASE_STAFF),
+        "can_export": has_role(request.user, *export_views.EXPORTERS),
+        "export_query": export_views.filters_query(filters),
+    }
+    template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
 
 
 def _detail(request, report, message_form=None, status=200, reveal_form=None, revealed=None):
@@ -246,9 +283,12 @@ def _detail(request, report, message_form=None, status=200, reveal_form=None, re
 
 
 @require_http_methods(["GET"])
-@roles(*CASE_STAFF)
+@roles(*CASE_READERS)
 def case_detail(request, pk):
-    return _detail(request, _report_for(request, pk))
+    report = _report_for(request, pk)
+    # Reading a report is a read of sensitive data (SECURITY.md item 8): one event per page view.
+    audit_log(actor=request.user, action=selectors.REPORT_VIEW, obj=report)
+    return _detail(request, report)
 
 
 @require_POST
@@ -305,7 +345,7 @@ def case_intake(request):
     grids = grid_queryset(request.user)
     kwargs = {"cadres": cadres, "grids": grids, "channels": STAFF_CHANNELS}
     if request.method == "POST":
-        form = ReportForm(request.POST, **kwargs)
+        form = ReportForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             scope = get_scope(request.user)
             result = _submit_once(

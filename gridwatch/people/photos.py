@@ -7,14 +7,15 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import ValidationFailed
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO: the JPEG of a phone camera that stores a second picture (depth, preview) after the first.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 PHOTO_EDGE = 600
 
 
@@ -22,22 +23,44 @@ def clean_photo(upload) -> ContentFile:
     """Return a fresh JPEG of at most 600×600 made from the upload's pixels, or refuse with a message."""
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationFailed(_("The photo is larger than 5 MB."), field="photo")
-    data = upload.read()
+    data = reencode_image(upload.read(), edge=PHOTO_EDGE, field="photo")
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.jpg")
+
+
+def reencode_image(data, *, edge, field, max_pixels=MAX_PIXELS) -> bytes:
+    """A new JPEG of at most ``edge`` pixels on the long side made from the pixels of ``data`` alone, or a
+    refusal (``ValidationFailed`` on ``field``). Shared by cadre photos and report attachments.
+
+    Nothing of the file but its pixels survives: no EXIF (GPS, camera), XMP, ICC profile or comment. The
+    EXIF orientation is applied first, so a phone photo stays upright once its EXIF is gone; transparency
+    is laid on white."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
-                raise ValidationFailed(_("Only JPEG, PNG or WebP photos are accepted."), field="photo")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationFailed(_("The photo has too many pixels."), field="photo")
+                raise ValidationFailed(_("Only JPEG, PNG or WebP photos are accepted."), field=field)
+            # The header's dimensions, before any pixel is decoded: a small file may declare a huge image.
+            if probe.width * probe.height > max_pixels:
+                raise ValidationFailed(_("The photo has too many pixels."), field=field)
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+                image = image.convert("RGBA")
+                flat = Image.new("RGB", image.size, (255, 255, 255))
+                flat.paste(image, mask=image.getchannel("A"))
+                image = flat
             image = image.convert("RGB")
-            image.thumbnail((PHOTO_EDGE, PHOTO_EDGE))
+            image.thumbnail((edge, edge))
+            # Pillow carries a JPEG comment (and more) over from ``info``: save a copy holding pixels only.
+            pixels = Image.new("RGB", image.size)
+            pixels.paste(image)
             out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85)  # a new file: no EXIF, no GPS
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ValidationFailed(_("The file is not a readable image."), field="photo") from exc
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+            pixels.save(out, format="JPEG", quality=85)
+    except Image.DecompressionBombError as exc:
+        raise ValidationFailed(_("The photo has too many pixels."), field=field) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationFailed(_("The file is not a readable image."), field=field) from exc
+    return out.getvalue()
 
 
 @transaction.atomic

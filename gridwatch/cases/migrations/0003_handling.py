@@ -250,4 +250,10 @@ class Migration(migrations.Migration):
             model_name='clarification',
             constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'proposed', 'approved'])), fields=('report',), name='clarification_one_live_per_report'),
         ),
+        # Triage: a report passed on by commission staff says so.
+        migrations.AlterField(
+            model_name='report',
+            name='routed_because',
+            field=models.CharField(blank=True, choices=[('subject_grid', 'The grid that supervises the cadre'), ('filed_grid', 'The grid it was filed from'), ('filer_area', 'The area of the person who took it'), ('county_form', 'The county-wide mailbox'), ('grid_conflicted', 'Everyone in the grid is conflicted: passed to the township'), ('township_conflicted', 'The township is conflicted (the cadre is one of its own): passed to the county'), ('staff', 'Passed on by commission staff')], editable=False, max_length=24, verbose_name='routed because'),
+        ),
     ]

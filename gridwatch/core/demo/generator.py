@@ -167,6 +167,7 @@ class _Generator:
         self.make_accounts()
         self.make_relations_and_round()
         self.make_reports()
+        self.make_diary()
         from gridwatch.accounts.models import User
 
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)
@@ -424,8 +425,11 @@ class _Generator:
         from gridwatch.geography.models import Area, Level
         from gridwatch.people.models import Cadre
 
+        # Not the township's own cadres: a report on them goes to the county (routing.py), out of the
+        # showcase grid and out of the township officer's sight.
         showcase = list(
             Cadre.objects.filter(status="serving", supervising_grid__code=SHOWCASE_GRID, user__isnull=True)
+            .exclude(unit__kind="township")
             .select_related("supervising_grid")
             .order_by("pk")[:2]
         )
@@ -455,6 +459,51 @@ class _Generator:
                     body="您好，已收到。请问大约几点开始？是否还有其他人在场？",
                 )
 
+    def make_diary(self):
+        """The sentiment diary (R14) of the showcase grid's team over the last five weeks, and one entry in
+        广顺镇. The grid leader turned one entry into a case; one is about the cadre the grid supervisor
+        declared a relation to, so it is hidden from them (recusal). No random draw: the rest of the demo
+        stays as it was."""
+        from gridwatch.geography.models import Area
+        from gridwatch.people.models import Cadre, DeclaredRelation
+        from gridwatch.supervision.services import diary_entry_create, diary_entry_to_case
+
+        showcase = Area.objects.get(code=SHOWCASE_GRID)
+        related = DeclaredRelation.objects.filter(user=self.users["grid_supervisor"]).values("cadre_id")
+        serving = Cadre.objects.filter(status="serving", supervising_grid=showcase, user__isnull=True)
+        # By name (ids are random), and of county units: a case about a township's own cadre goes to the
+        # county, out of the grid team's sight, and the demo shows the team following its own case.
+        cadres = list(
+            serving.exclude(id__in=related).exclude(unit__kind="township").order_by("name_pinyin", "id")[:2]
+        )
+        cadres += [None] * (2 - len(cadres))
+        about = {"first": cadres[0], "second": cadres[1], "related": serving.filter(id__in=related).first()}
+        today = timezone.localdate()
+        for username, days_ago, place, people_met, heard, circle, cadre in DIARY:
+            entry = diary_entry_create(
+                actor=self.users[username],
+                grid=showcase,
+                visited_on=today - timedelta(days=days_ago),
+                place=place,
+                people_met=people_met,
+                heard=heard,
+                circle=circle,
+                cadre=about.get(cadre),
+            )
+            if cadre == "first" and entry.cadre is not None:
+                diary_entry_to_case(actor=self.users["grid_leader"], entry=entry)
+        guangshun = min((g for g in self.grids if g.code.startswith("522729101")), key=lambda g: g.code)
+        diary_entry_create(
+            actor=self.users[f"wg{guangshun.code}_s1"],
+            grid=guangshun,
+            visited_on=today - timedelta(days=4),
+            place="南场社区农贸市场",
+            people_met="市场管理员、摊贩三人",
+            heard="摊贩反映市场周边停车难，赶集日常有车辆堵塞通道；对网格员定期走访表示欢迎。",
+            circle="",
+            cadre=None,
+        )
+
     def make_relations_and_round(self):
         from gridwatch.people.models import Cadre
         from gridwatch.people.services import relation_declare, round_open, unit_submit
@@ -462,7 +511,11 @@ class _Generator:
         cadres = list(
             Cadre.objects.filter(status="serving").select_related("unit", "residence_grid").order_by("pk")
         )
-        showcase_cadres = [c for c in cadres if c.residence_grid.code == SHOWCASE_GRID and c.user_id is None]
+        showcase_cadres = [
+            c
+            for c in cadres
+            if c.residence_grid.code == SHOWCASE_GRID and c.user_id is None and c.unit.kind != "township"
+        ]
         gs_cadres = [c for c in cadres if c.unit.name.startswith("广顺镇")]
         relations = [
             ("grid_supervisor", showcase_cadres[0] if showcase_cadres else cadres[1], "kin", "堂兄弟"),
@@ -510,6 +563,65 @@ REPORTS = [
     ("life", "公车停放在自家小区，周末开车外出钓鱼。", "上个周末", "小区地下车库", False),
     ("other", "邻里纠纷中态度蛮横，以身份压人。", "本月初", "单元楼下", False),
     ("family", "家属在小区内占用公共绿地种菜，劝说不听。", "近一年", "小区北侧绿地", False),
+]
+
+
+# The showcase grid's sentiment diary: (author, days ago, place, whom, what was heard, circle, about).
+DIARY = [
+    (
+        "grid_supervisor",
+        3,
+        "和平社区3号楼前广场",
+        "两位退休居民（未留姓名）",
+        "居民反映夜间有车辆长期占用消防通道，物业劝阻无效，希望社区出面协调。",
+        "",
+        None,
+    ),
+    (
+        "grid_leader",
+        6,
+        "和平社区居委会",
+        "楼栋长一人、居民代表三人",
+        "座谈中有居民反映，该干部近两个月周末常在小区棋牌室打牌到深夜，输赢较大，邻居碍于其身份不便当面提。",
+        "social",
+        "first",
+    ),
+    (
+        "grid_leader",
+        9,
+        "和平社区5号楼",
+        "同单元住户两人",
+        "住户反映该干部家属在楼下公共绿地私搭棚子堆放杂物，经劝说仍未拆除。",
+        "family",
+        "related",
+    ),
+    (
+        "grid_deputy",
+        12,
+        "惠民菜市场",
+        "摊主两人、买菜的居民若干",
+        "居民对该干部评价较好，称其周末经常参加社区志愿服务，带头清理楼道杂物。",
+        "public_welfare",
+        "second",
+    ),
+    (
+        "grid_leader",
+        18,
+        "和平社区老年活动中心",
+        "老年协会会长及会员十余人",
+        "老人们对网格走访和政策宣传表示满意，希望增加健身器材，并建议在公开栏张贴监督电话。",
+        "",
+        None,
+    ),
+    (
+        "grid_supervisor",
+        35,
+        "锦顺路与和平路交叉口",
+        "出租车司机一人",
+        "反映晚饭时段有公务车辆停在餐馆门口，未看清车牌，已提醒其今后留意并及时反映。",
+        "life",
+        None,
+    ),
 ]
 
 
