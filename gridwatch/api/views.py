@@ -10,8 +10,8 @@ from gridwatch.audit.services import audit_log
 from gridwatch.cases import selectors as case_selectors
 from gridwatch.cases.export_views import case_filters
 from gridwatch.cases.models import Report
-from gridwatch.cases.selectors import REPORT_VIEW
 from gridwatch.cases.roles import CASE_DECIDERS, CASE_READERS
+from gridwatch.cases.selectors import REPORT_VIEW
 from gridwatch.geography.models import Area
 from gridwatch.people import selectors
 from gridwatch.people.models import Unit

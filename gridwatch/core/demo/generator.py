@@ -168,6 +168,7 @@ class _Generator:
         self.make_relations_and_round()
         self.make_reports()
         self.make_diary()
+        self.make_case_handling()
         from gridwatch.accounts.models import User
 
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)
@@ -437,6 +438,7 @@ class _Generator:
             Cadre.objects.filter(status="serving", user__isnull=True).select_related("supervising_grid")
         )
         county = Area.objects.get(level=Level.COUNTY)
+        self.demo_reports = []
         for i, (circle, what, when, where, named) in enumerate(REPORTS):
             cadre = showcase[i] if i < len(showcase) else self.rng.choice(others)
             report, _code = report_submit(
@@ -452,12 +454,98 @@ class _Generator:
                 reporter_phone=self.phone() if named else "",
                 fallback_path=county.path,
             )
+            self.demo_reports.append(report)
             if i == 0:
                 report_message_send(
                     actor=self.users["cz_jiwei"],
                     report=report,
                     body="您好，已收到。请问大约几点开始？是否还有其他人在场？",
                 )
+
+    def make_case_handling(self):
+        """Cases at each stage, handled through the services: the showcase grid's second report being
+        verified by the township (acceptance told, a note, a due date); a report about the demo cadre found
+        not substantiated, replied to and closed, with the cadre's request to clear their name (澄清正名)
+        waiting for the county; and a partly substantiated finding proposed for a warning notice, which is
+        in that cadre's file. No random draw."""
+        from gridwatch.cases import clarifications, handling
+        from gridwatch.cases.handling import ReplyWay
+        from gridwatch.cases.models import Channel, Disposal, Finding, MessageKind
+        from gridwatch.cases.services import report_submit
+        from gridwatch.people.models import Cadre
+
+        county_staff, township = self.users["county_staff"], self.users["cz_jiwei"]
+        verifying = self.demo_reports[1]
+        handling.report_assign(actor=township, report=verifying, handler=township)
+        handling.report_dispose(
+            actor=township,
+            report=verifying,
+            disposal=Disposal.PRELIMINARY,
+            reason="反映内容具体，有时间地点，需初步核实。",
+        )
+        handling.report_reply(
+            actor=township,
+            report=verifying,
+            reply=MessageKind.ACCEPTANCE,
+            way=ReplyWay.MESSAGE,
+            body="您反映的问题已受理，我们将在规定时限内核实，结果会在这里告诉您。",
+        )
+        handling.report_note_add(
+            actor=township, report=verifying, body="已走访夜市摊主两名，均表示见过其饮酒，时间待核。"
+        )
+
+        cadre = Cadre.objects.select_related("supervising_grid").get(user=self.users["cadre"])
+        cleared, _code = report_submit(
+            actor=None,
+            channel=Channel.WEB,
+            circle="life",
+            what="周末用公车接送家人去乡下老家。",
+            when="上月中旬的周六",
+            where="县城至长寨的公路",
+            grid=cadre.supervising_grid,
+            subject_cadre=cadre,
+            fallback_path=cadre.supervising_path,
+        )
+        self._handle_to_close(
+            county_staff,
+            cleared,
+            Disposal.TALK_LETTER,
+            Finding.NOT_SUBSTANTIATED,
+            "经调取车辆使用记录并谈话了解，当日所用车辆为其私家车，反映不属实。",
+        )
+        clarifications.clarification_request(
+            actor=self.users["cadre"], report=cleared, reason="此事在单位有议论，希望在单位内予以澄清。"
+        )
+
+        others = [r for r in self.demo_reports[2:] if not r.subject_cadre.unit.kind == "township"]
+        adverse = others[-1]
+        self._handle_to_close(
+            county_staff,
+            adverse,
+            Disposal.PRELIMINARY,
+            Finding.PARTLY,
+            "经核实，其家属在小区公共绿地种菜属实，经社区劝导后已恢复；本人未及时劝阻。",
+            warning_proposed=True,
+        )
+
+    def _handle_to_close(self, actor, report, disposal, finding, summary, warning_proposed=False):
+        from gridwatch.cases import handling
+        from gridwatch.cases.handling import ReplyWay
+        from gridwatch.cases.models import MessageKind
+
+        handling.report_assign(actor=actor, report=report, handler=actor)
+        handling.report_dispose(actor=actor, report=report, disposal=disposal, reason="按程序处置。")
+        handling.report_conclude(
+            actor=actor, report=report, finding=finding, summary=summary, warning_proposed=warning_proposed
+        )
+        handling.report_reply(
+            actor=actor,
+            report=report,
+            reply=MessageKind.RESULT,
+            way=ReplyWay.MESSAGE,
+            body="经核查，" + summary + " 感谢您对干部作风监督工作的支持。",
+        )
+        handling.report_close(actor=actor, report=report)
 
     def make_diary(self):
         """The sentiment diary (R14) of the showcase grid's team over the last five weeks, and one entry in

@@ -194,9 +194,33 @@ class TestDemoMailbox:
 
         # The grid team's own report (a sentiment diary entry turned into a case) is not the mailbox's.
         mailbox = Report.objects.exclude(channel="supervisor")
-        assert mailbox.count() == 8 and ReporterIdentity.objects.count() == 2
+        # Eight sample reports and the one about the demo cadre (found not substantiated).
+        assert mailbox.count() == 9 and ReporterIdentity.objects.count() == 2
         supervisor = User.objects.get(username="grid_supervisor")
-        in_grid = mailbox.filter(grid__code="522729001002001")
+        # The two sample reports of the showcase grid (the demo cadre's own case aside).
+        in_grid = mailbox.filter(grid__code="522729001002001", subject_cadre__user__isnull=True)
         assert in_grid.count() == 2
         # The supervisor declared a relation to the first subject: that report is not theirs to see.
         assert reports_for(supervisor).filter(pk__in=in_grid).count() == 1
+
+    def test_it_shows_cases_at_each_stage(self, db):
+        """One report being verified by the township, two closed after their result reply; the demo cadre
+        reads their cleared finding and waits for the county on their request to clear their name; a partly
+        substantiated finding is in its cadre's file."""
+        from gridwatch.accounts.models import User
+        from gridwatch.cases.models import Clarification, Report
+        from gridwatch.people.models import CadreFileEntry
+
+        statuses = sorted(Report.objects.exclude(status="received").values_list("status", flat=True))
+        assert statuses == ["closed", "closed", "handling"]
+        handling = Report.objects.get(status="handling")
+        assert (
+            handling.verify_due and handling.acceptance_replied_on and handling.handler.username == "cz_jiwei"
+        )
+        cadre_user = User.objects.get(username="cadre")
+        clarification = Clarification.objects.get()
+        assert clarification.status == "requested" and clarification.cadre.user == cadre_user
+        assert clarification.report.finding == "not_substantiated"
+        partly = Report.objects.get(finding="partly")
+        assert partly.warning_proposed
+        assert CadreFileEntry.objects.filter(cadre=partly.subject_cadre, kind="finding").count() == 1
