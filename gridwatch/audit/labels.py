@@ -73,7 +73,6 @@ ACTION_LABELS = {
     # -- supervision: sentiment diary (labels of this part go right below this line)
     "diary.create": _("Sentiment diary entry written"),
     "diary.update": _("Sentiment diary entry changed"),
-    "diary.to_case": _("Sentiment diary entry turned into a case"),
 }
 
 

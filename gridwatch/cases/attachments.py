@@ -36,7 +36,7 @@ from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 from gridwatch.people.photos import reencode_image
 
-from .models import ReportAttachment
+from .models import Report, ReportAttachment
 from .selectors import reports_for
 
 logger = logging.getLogger(__name__)
@@ -229,6 +229,30 @@ def check_pdf(data, *, field=FIELD):
         raise ValidationFailed(_("The PDF file is damaged or cannot be read."), field=field) from exc
 
 
+def pdf_without_metadata(data, *, field=FIELD):
+    """The pages of a checked PDF written into a new file with no document information and no XMP: an
+    office program puts the author's account name there, which may be the reporter's (SECURITY.md item 3)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        writer = PdfWriter()
+        for page in reader.pages:
+            for key in ("/Metadata", "/PieceInfo"):
+                if key in page:
+                    del page[NameObject(key)]
+            writer.add_page(page)
+        writer.metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+    except Exception as exc:  # an untrusted file: whatever the parser chokes on is a damaged PDF
+        raise ValidationFailed(_("The PDF file is damaged or cannot be read."), field=field) from exc
+    return out.getvalue()
+
+
 # ------------------------------------------------------------------------------------------- scanning
 
 
@@ -319,7 +343,7 @@ def check_upload(upload, *, field=FIELD):
     content_type, extension = STORED[kind]
     if kind == PDF:
         check_pdf(data, field=field)
-        return CheckedFile(data, content_type, extension)
+        return CheckedFile(pdf_without_metadata(data, field=field), content_type, extension)
     content = reencode_image(
         data,
         edge=settings.GRIDWATCH_ATTACHMENT_IMAGE_EDGE,
@@ -426,6 +450,9 @@ def attach(*, report, files, from_reporter, uploaded_by=None):
         raise ValidationFailed(
             _("Attach at most %(count)s files at a time.") % {"count": max_files()}, field=FIELD
         )
+    # The report's row is locked so that two uploads at once can neither pass the limit together nor take
+    # the same number.
+    Report.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True).first()
     before = ReportAttachment.objects.filter(report=report).aggregate(n=Count("id"), total=Sum("size"))
     if (before["total"] or 0) + sum(f.size for f in files) > report_max_bytes():
         raise ValidationFailed(_total_message(), field=FIELD)

@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from gridwatch.accounts.jurisdiction import has_role
 from gridwatch.accounts.roles import Role
 from gridwatch.accounts.services import notify
 from gridwatch.audit.services import audit_log
@@ -28,6 +27,7 @@ from gridwatch.core.scoping import get_scope
 from gridwatch.people.models import Cadre, CadreFileEntry, FileEntryKind
 
 from .models import (
+    ADVERSE_FINDINGS,
     CLEARING_FINDINGS,
     CaseEntry,
     CaseEntryKind,
@@ -39,7 +39,7 @@ from .models import (
     ReportStatus,
 )
 from .roles import CASE_DECIDERS
-from .selectors import reports_for
+from .selectors import acts_on, reports_for
 
 REASON_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 1000
@@ -65,8 +65,13 @@ def findings_about(cadre_id):
     if cadre_id is None:
         return Report.objects.none()
     return (
-        Report.objects.filter(subject_cadre_id=cadre_id, status__in=FINDING_STATUSES)
-        .exclude(finding="")
+        # Only verified conclusions: "cannot be verified" leaves an allegation unverified, and that never
+        # reaches the cadre.
+        Report.objects.filter(
+            subject_cadre_id=cadre_id,
+            status__in=FINDING_STATUSES,
+            finding__in=[*ADVERSE_FINDINGS, *CLEARING_FINDINGS],
+        )
         .only("id", "status", "subject_cadre_id", "finding", "finding_summary", "finding_on")
         .prefetch_related(
             Prefetch(
@@ -216,7 +221,7 @@ def clarification_request(*, actor, report, reason):
 @transaction.atomic
 def clarification_propose(*, actor, report, reason, scope):
     """The staff who handle the report propose to clear the cadre's name, with a suggested scope."""
-    if not has_role(actor, *CASE_DECIDERS) or not reports_for(actor).filter(pk=report.pk).exists():
+    if not acts_on(actor, report, CASE_DECIDERS) or not reports_for(actor).filter(pk=report.pk).exists():
         raise NotPermitted
     report = _locked_report(report)
     _check_clearing_finding(report)
@@ -238,7 +243,8 @@ def clarification_propose(*, actor, report, reason, scope):
 
 
 def _locked_pending(actor, clarification):
-    if not has_role(actor, Role.COUNTY_STAFF):
+    report = Report.objects.filter(pk=clarification.report_id).first()
+    if report is None or not acts_on(actor, report, [Role.COUNTY_STAFF]):
         raise NotPermitted
     if not reports_for(actor).filter(pk=clarification.report_id).exists():
         raise NotPermitted

@@ -135,7 +135,11 @@ def build_workbook(reports, *, with_text, capped):
         report.is_overdue = report.next_due is not None and report.next_due < today
         row = []
         for _header, value, is_date in columns:
-            cell = WriteOnlyCell(ws, value(report))
+            content = value(report)
+            cell = WriteOnlyCell(ws, content)
+            if isinstance(content, str):
+                # Text a resident typed is never a formula (spreadsheet injection): "=…" stays text.
+                cell.data_type = "s"
             if is_date:
                 cell.number_format = "yyyy-mm-dd"
             row.append(cell)

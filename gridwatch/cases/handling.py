@@ -12,6 +12,7 @@ case page which forms to show.
 
 import datetime
 
+from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,7 +45,7 @@ from .models import (
 )
 from .roles import CASE_DECIDERS, CASE_STAFF
 from .routing import county_path
-from .selectors import conflicted_users, reports_for
+from .selectors import acts_on, conflicted_users, reports_for
 
 TEXT_MAX_LENGTH = 5000
 # Disposals that are a verification and so must end with a finding (核实结论).
@@ -157,11 +158,15 @@ def available_actions(report, user):
     """The steps ``user`` may take on ``report`` now; the case page shows a form for these only. The user
     is assumed to see the report (the page is reached through ``reports_for``)."""
     actions = set()
+    # Roles count only where they are held over the report's area (selectors.acts_on).
+    deciding = acts_on(user, report, CASE_DECIDERS)
+    staffing = deciding or acts_on(user, report, CASE_STAFF)
     for action, (roles, _sources) in ACTIONS.items():
-        if has_role(user, *roles) and _action_open(report, action):
+        allowed = deciding if roles == CASE_DECIDERS else staffing
+        if allowed and _action_open(report, action):
             actions.add(action)
-    # Closing waits for the result reply: the page says so instead of offering a button that would refuse.
-    if "close" in actions and report.result_replied_on is None:
+    # Closing waits for the replies: the page says so instead of offering a button that would refuse.
+    if "close" in actions and close_refusal(report) is not None:
         actions.discard("close")
     return actions
 
@@ -169,7 +174,7 @@ def available_actions(report, user):
 def _begin(actor, report, action):
     """Check role and visibility, lock the report and check its status. Returns the locked, fresh row."""
     roles, sources = ACTIONS[action]
-    if actor is None or not has_role(actor, *roles) or not can_see(actor, report):
+    if actor is None or not acts_on(actor, report, roles) or not can_see(actor, report):
         raise NotPermitted
     # ``of=("self",)``: PostgreSQL cannot lock the nullable side of the joins.
     locked = (
@@ -220,7 +225,7 @@ def report_assign(*, actor, report, handler, note=""):
     report = _begin(actor, report, "assign")
     if handler is None:
         raise ValidationFailed(_("Choose the handler."), field="handler")
-    if not (handler.is_active and has_role(handler, *CASE_DECIDERS) and can_see(handler, report)):
+    if not (handler.is_active and acts_on(handler, report, CASE_DECIDERS) and can_see(handler, report)):
         raise ValidationFailed(
             _(
                 "%(name)s cannot handle this report: only commission staff who see it and are not conflicted can."
@@ -251,14 +256,15 @@ def report_assign(*, actor, report, handler, note=""):
             "handler": {"before": before.get_username() if before else "", "after": handler.get_username()}
         },
     )
-    if handler.pk != actor.pk:
-        notify(
-            user=handler,
-            subject=_("You are the handler of report %(ref)s") % {"ref": report.reference},
-            body=_("Open the case to see the report and its time limits."),
-            link=_link(report),
-            email=True,
-        )
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
+        if handler.pk != actor.pk:
+            notify(
+                user=handler,
+                subject=_("You are the handler of report %(ref)s") % {"ref": report.reference},
+                body=_("Open the case to see the report and its time limits."),
+                link=_link(report),
+                email=True,
+            )
     return report
 
 
@@ -309,15 +315,17 @@ def report_dispose(*, actor, report, disposal, reason):
     if handed_to_county:
         changes["handed_to_county"] = True
     audit_log(actor=actor, action="report.dispose", obj=report, changes=changes)
-    if handed_to_county:
-        for user in county_staff_for(report):
-            notify(
-                user=user,
-                subject=_("Report %(ref)s handed over to the county commission") % {"ref": report.reference},
-                body=_("A township handed the report over to the county commission's procedure."),
-                link=_link(report),
-                email=True,
-            )
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
+        if handed_to_county:
+            for user in county_staff_for(report):
+                notify(
+                    user=user,
+                    subject=_("Report %(ref)s handed over to the county commission")
+                    % {"ref": report.reference},
+                    body=_("A township handed the report over to the county commission's procedure."),
+                    link=_link(report),
+                    email=True,
+                )
     return report
 
 
@@ -439,26 +447,28 @@ def report_conclude(*, actor, report, finding="", summary, warning_proposed=Fals
     if finding == Finding.FALSE_SUSPECTED:
         _entry(report, CaseEntryKind.NOTE, actor, referred_upward=True)
         county_staff = county_staff_for(report)
-        for user in county_staff:
-            notify(
-                user=user,
-                subject=_("Report %(ref)s: suspected false accusation referred upward")
-                % {"ref": report.reference},
-                body=_(
-                    "Only a prefecture-level commission may confirm a false accusation. Refer the case to it."
-                ),
-                link=_link(report),
-                email=True,
-            )
-    if report.urgent and not has_role(actor, Role.COUNTY_STAFF):
-        for user in county_staff if county_staff is not None else county_staff_for(report):
-            notify(
-                user=user,
-                subject=_("Urgent report %(ref)s concluded") % {"ref": report.reference},
-                body=_("The township commission recorded its conclusion on an urgent report."),
-                link=_link(report),
-                email=True,
-            )
+        with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
+            for user in county_staff:
+                notify(
+                    user=user,
+                    subject=_("Report %(ref)s: suspected false accusation referred upward")
+                    % {"ref": report.reference},
+                    body=_(
+                        "Only a prefecture-level commission may confirm a false accusation. Refer the case to it."
+                    ),
+                    link=_link(report),
+                    email=True,
+                )
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
+        if report.urgent and not has_role(actor, Role.COUNTY_STAFF):
+            for user in county_staff if county_staff is not None else county_staff_for(report):
+                notify(
+                    user=user,
+                    subject=_("Urgent report %(ref)s concluded") % {"ref": report.reference},
+                    body=_("The township commission recorded its conclusion on an urgent report."),
+                    link=_link(report),
+                    email=True,
+                )
     audit_log(
         actor=actor,
         action="report.conclude",
@@ -555,16 +565,28 @@ def report_reply(*, actor, report, reply, way, body, given_on=None):
     return report
 
 
+def close_refusal(report):
+    """Why ``report`` may not be closed yet, or ``None``: the result reply must be given, and a named
+    reporter must also have been told the report was accepted."""
+    if report.result_replied_on is None:
+        return _(
+            "The case cannot be closed before the reporter is told the result. Give the result reply first."
+        )
+    if report.acceptance_reply_due is not None and report.acceptance_replied_on is None:
+        return _(
+            "The case cannot be closed before the named reporter is told the report was accepted. Give the "
+            "acceptance notice first."
+        )
+    return None
+
+
 @transaction.atomic
 def report_close(*, actor, report, note=""):
     """Close a concluded report (办结): only once the reporter has been told the result."""
     report = _begin(actor, report, "close")
-    if report.result_replied_on is None:
-        raise ValidationFailed(
-            _(
-                "The case cannot be closed before the reporter is told the result. Give the result reply first."
-            )
-        )
+    refusal = close_refusal(report)
+    if refusal is not None:
+        raise ValidationFailed(refusal)
     report.status = ReportStatus.CLOSED
     report.closed_on = timezone.localdate()
     report.save(update_fields=["status", "closed_on"])

@@ -43,6 +43,31 @@ def conflicted_users(cadre):
     return User.objects.filter(Q(pk__in=colleagues) | Q(pk__in=liaisons) | Q(pk__in=relations)).values("pk")
 
 
+def covering_paths(path):
+    """``path`` and every area path above it: the areas whose roles reach a report at ``path``."""
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def acts_on(user, report, roles):
+    """Whether ``user`` holds one of ``roles`` on an area that covers ``report``. A role held elsewhere does
+    not count: a township officer of A who sits on a grid team of B sees B's grid reports as a grid team
+    member, and may not decide on them as a township officer."""
+    from gridwatch.accounts.jurisdiction import TEAM_ROLE_TO_ROLE
+    from gridwatch.geography.models import GridTeamMember
+
+    if user is None or not user.is_authenticated:
+        return False
+    paths = covering_paths(report.supervising_path)
+    if RoleAssignment.objects.filter(user=user, role__in=list(roles), area__path__in=paths).exists():
+        return True
+    posts = [post for post, role in TEAM_ROLE_TO_ROLE.items() if role in roles]
+    return (
+        bool(posts)
+        and GridTeamMember.objects.filter(user=user, role__in=posts, grid__path__in=paths).exists()
+    )
+
+
 def reports_for(user):
     return Report.objects.for_user(user).exclude(subject_cadre_id__in=conflicted_cadres(user))
 

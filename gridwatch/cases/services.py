@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridwatch.accounts.jurisdiction import has_role
 from gridwatch.accounts.roles import Role
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
@@ -19,7 +18,7 @@ from . import deadlines
 from .models import Channel, Report, ReporterIdentity, ReportMessage, RoutedBecause
 from .receipts import receipt_hash, receipt_new, receipt_slow_hash
 from .routing import route
-from .selectors import IDENTITY_REVEAL, reports_for
+from .selectors import IDENTITY_REVEAL, acts_on, reports_for
 
 MESSAGE_MAX_LENGTH = 2000
 REVEAL_REASON_MIN_LENGTH = 4
@@ -43,6 +42,7 @@ def report_submit(
     reporter_phone="",
     fallback_path,
     attachments=(),
+    intake_details=None,
 ):
     """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored.
     ``attachments`` are checked files (``attachments.CheckedFile``) from the reporter, stored with it."""
@@ -103,7 +103,8 @@ def report_submit(
             actor=actor,
             action="report.intake",
             obj=report,
-            changes={"channel": channel, "circle": circle, "identity_given": named},
+            # ``intake_details`` says where a staff intake came from (a diary entry), in the same one event.
+            changes={"channel": channel, "circle": circle, "identity_given": named, **(intake_details or {})},
         )
     return report, code
 
@@ -153,7 +154,7 @@ def report_message_from_reporter(*, report, body, attachments=()):
 def report_identity_reveal(*, actor, report, reason):
     """Show a named reporter's identity to county commission staff who give a reason (SECURITY.md item
     3). The audit event holds the reason, never the name or the phone. Returns the identity."""
-    if not has_role(actor, Role.COUNTY_STAFF):
+    if not acts_on(actor, report, [Role.COUNTY_STAFF]):
         raise NotPermitted
     if not reports_for(actor).filter(pk=report.pk).exists():
         raise NotPermitted

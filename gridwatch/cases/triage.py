@@ -38,7 +38,7 @@ from gridwatch.people.selectors import ASCII, cadre_search_q
 from .models import CaseEntry, CaseEntryKind, Circle, Report, ReportStatus, RoutedBecause
 from .roles import CASE_DECIDERS
 from .routing import county_path, level_conflicts, route, township_path
-from .selectors import conflicted_cadres, conflicted_users, reports_for
+from .selectors import acts_on, conflicted_cadres, conflicted_users, reports_for
 
 REASON_MAX_LENGTH = 1000
 BODY_MAX_LENGTH = 100
@@ -118,7 +118,7 @@ def _locked(actor, report, *also):
         raise NotPermitted
     ids = [report.pk, *(r.pk for r in also)]
     rows = {r.pk: r for r in reports_for(actor).select_for_update().filter(pk__in=ids).order_by("pk")}
-    if report.pk not in rows:
+    if report.pk not in rows or not acts_on(actor, rows[report.pk], CASE_DECIDERS):
         raise NotPermitted
     return rows[report.pk], [rows.get(r.pk) for r in also]
 
@@ -136,7 +136,8 @@ def _entry(report, kind, actor, *, body="", details=None):
 
 
 def _move(*, actor, report, path, because, reason, action):
-    """Put the report at ``path``: one routing entry (from and to, level and why) and one audit event."""
+    """Put the report at ``path``: one routing entry (from and to, level and why) when the place changes,
+    and one audit event unless ``action`` is ``None`` (the caller's own event then records the move)."""
     before = {"supervising_path": report.supervising_path, "routed_because": report.routed_because}
     details = {
         "from": report.supervising_path,
@@ -145,11 +146,14 @@ def _move(*, actor, report, path, because, reason, action):
         "to_level": path_level(path),
         "because": because,
     }
+    moved = path != report.supervising_path
     report.supervising_path, report.routed_because = path, because
     report.save(update_fields=["supervising_path", "routed_because"])
-    _entry(report, CaseEntryKind.ROUTING, actor, body=reason, details=details)
-    after = {"supervising_path": path, "routed_because": because}
-    audit_log(actor=actor, action=action, obj=report, changes=diff(before, after))
+    if moved:
+        _entry(report, CaseEntryKind.ROUTING, actor, body=reason, details=details)
+    if action is not None:
+        after = {"supervising_path": path, "routed_because": because}
+        audit_log(actor=actor, action=action, obj=report, changes=diff(before, after))
 
 
 def _tell_county(*, actor, report):
@@ -217,6 +221,8 @@ def report_triage(*, actor, report, subject_cadre=None, circle=None, urgent=None
         "subject_cadre": str(report.subject_cadre_id) if report.subject_cadre_id else None,
         "circle": report.circle,
         "urgent": report.urgent,
+        "supervising_path": report.supervising_path,
+        "routed_because": report.routed_because,
     }
     shown = {}
     if "subject_cadre" in changes:
@@ -232,13 +238,7 @@ def report_triage(*, actor, report, subject_cadre=None, circle=None, urgent=None
         shown["urgent"] = {"before": report.urgent, "after": changes["urgent"]}
         report.urgent = changes["urgent"]
     report.save(update_fields=list(changes))
-    after = {
-        "subject_cadre": str(report.subject_cadre_id) if report.subject_cadre_id else None,
-        "circle": report.circle,
-        "urgent": report.urgent,
-    }
     entry = _entry(report, CaseEntryKind.TRIAGE, actor, details={"changes": shown})
-    audit_log(actor=actor, action="report.triage", obj=report, changes=diff(before, after))
     if "subject_cadre" in changes:
         path, because = route(
             subject_cadre=report.subject_cadre,
@@ -247,7 +247,16 @@ def report_triage(*, actor, report, subject_cadre=None, circle=None, urgent=None
             fallback_because=report.routed_because,
         )
         if (path, because) != (report.supervising_path, report.routed_because):
-            _move(actor=actor, report=report, path=path, because=because, reason="", action="report.route")
+            # One event for the whole triage: the move is in its changes.
+            _move(actor=actor, report=report, path=path, because=because, reason="", action=None)
+    after = {
+        "subject_cadre": str(report.subject_cadre_id) if report.subject_cadre_id else None,
+        "circle": report.circle,
+        "urgent": report.urgent,
+        "supervising_path": report.supervising_path,
+        "routed_because": report.routed_because,
+    }
+    audit_log(actor=actor, action="report.triage", obj=report, changes=diff(before, after))
     # Told once per report, after routing, so that the message names where the report now is.
     if changes.get("urgent") and once(f"report-urgent:{report.pk}"):
         entry.details["county_told"] = _tell_county(actor=actor, report=report)

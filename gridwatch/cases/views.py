@@ -274,8 +274,8 @@ def _detail(request, report, message_form=None, status=200, reveal_form=None, re
         "reveals": selectors.identity_reveals(report) if county else None,
         "revealed": revealed,
         # Panels that change the case show only to those who may: the office and liaisons only read.
-        "can_handle": has_role(request.user, *CASE_STAFF),
-        "can_decide": has_role(request.user, *CASE_DECIDERS),
+        "can_handle": selectors.acts_on(request.user, report, CASE_STAFF),
+        "can_decide": selectors.acts_on(request.user, report, CASE_DECIDERS),
     }
     for part in (triage_views, handling_views, attachment_views, cadre_views, export_views):
         context.update(part.detail_context(request, report))

@@ -96,9 +96,7 @@ def _detail_context(request, cadre, **extra):
     )
     # Who recorded a finding or a clarification is the commission's business: the cadre and their unit do
     # not learn which officer handled a case about the cadre.
-    context["commission_reader"] = has_role(
-        request.user, Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF
-    )
+    context["commission_reader"] = has_role(request.user, Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF)
     if has_role(request.user, Role.COUNTY_STAFF):
         context["relations"] = selectors.declared_relations(user=request.user, cadre=cadre)
         context.setdefault("relation_form", RelationForm())

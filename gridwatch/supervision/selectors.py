@@ -16,7 +16,15 @@ from .models import DiaryEntry
 
 
 def diary_entries_for(user):
-    return DiaryEntry.objects.for_user(user).exclude(cadre_id__in=conflicted_cadres(user))
+    """The entries ``user`` may read: their jurisdiction, less the entries about a cadre they are conflicted
+    with, whether the entry names the cadre or the case it became does (the case's subject may be linked
+    later, in triage)."""
+    conflicted = conflicted_cadres(user)
+    return (
+        DiaryEntry.objects.for_user(user)
+        .exclude(cadre_id__in=conflicted)
+        .exclude(report__subject_cadre_id__in=conflicted)
+    )
 
 
 def month_range(month):

@@ -150,9 +150,10 @@ def diary_entry_to_case(*, actor, entry, subject_name="", subject_unit_text=""):
         subject_name="" if entry.cadre is not None else subject_name,
         subject_unit_text="" if entry.cadre is not None else (subject_unit_text or "").strip(),
         fallback_path=entry.grid.path,
+        # One audit event for the conversion: the intake's, naming the entry.
+        intake_details={"diary_entry": str(entry.pk)},
     )
     # The receipt code is dropped here: nobody needs it for a supervisor's own report.
     entry.report = report
     entry.save(update_fields=["report", "updated_at"])
-    audit_log(actor=actor, action="diary.to_case", obj=entry, changes={"report": report.reference})
     return report

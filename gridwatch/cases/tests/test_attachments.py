@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from PIL import Image, ImageCms
+from pypdf import PdfReader
 
 from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
@@ -74,11 +75,13 @@ def png_header_only(width, height):
 
 def pdf(*extra, catalog=b"", pad=0):
     """A small, valid PDF: catalog, pages, one page, then ``extra`` objects (numbered from 4) and an
-    optional uncompressed stream of ``pad`` bytes."""
+    optional uncompressed stream of ``pad`` bytes, the page's contents (so that it is kept when the PDF is
+    written again without its metadata)."""
+    contents = b" /Contents %d 0 R" % (4 + len(extra)) if pad else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R" + catalog + b" >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]" + contents + b" >>",
         *extra,
     ]
     if pad:
@@ -239,7 +242,8 @@ def test_it_takes_a_png_and_a_pdf_from_a_grid_page(client, grid_a, cadre_a):
     photo, document = ReportAttachment.objects.order_by("display_name")
     assert (photo.display_name, photo.content_type) == ("1.jpg", "image/jpeg")
     assert (document.display_name, document.content_type) == ("2.pdf", "application/pdf")
-    assert read_back(document) == pdf()
+    stored = PdfReader(io.BytesIO(read_back(document)))
+    assert len(stored.pages) == 1 and stored.metadata is None
     with Image.open(io.BytesIO(read_back(photo))) as image:
         assert image.getpixel((5, 5))[2] > 200  # the transparent blue laid on white, not on black
 
@@ -886,3 +890,19 @@ def test_it_speaks_to_clamd_on_a_unix_socket(client, county, settings, tmp_path)
     finally:
         server.close()
     assert ReportAttachment.objects.count() == 1
+
+
+def test_it_removes_the_author_and_other_metadata_from_a_pdf(client, county):
+    """An office program writes the author's account name into the PDF: it may be the reporter's."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": "陈小明 13912345678", "/Creator": "WPS 文字"})
+    out = io.BytesIO()
+    writer.write(out)
+    response = post_report(client, [upload("a.pdf", out.getvalue(), "application/pdf")])
+    assert response.status_code == 200
+    stored = read_back(ReportAttachment.objects.get())
+    assert "陈小明".encode("utf-16-be") not in stored and b"13912345678" not in stored
+    assert PdfReader(io.BytesIO(stored)).metadata is None

@@ -493,3 +493,31 @@ def test_the_cadre_and_their_unit_do_not_learn_who_recorded_the_clarification(
     assert county_officer.display_name in county_page.content.decode() or (
         county_officer.username in county_page.content.decode()
     )
+
+
+def test_the_cadre_does_not_read_the_note_on_a_declined_proposal_they_did_not_ask_for(
+    as_user, cadre_user, township_officer_a, county_officer, cleared
+):
+    proposal = svc.clarification_propose(
+        actor=township_officer_a, report=cleared, reason="建议澄清", scope=ClarificationScope.UNIT
+    )
+    svc.clarification_decline(actor=county_officer, clarification=proposal, note="内部意见：暂不澄清")
+    page = as_user(cadre_user).get(reverse("cases:my_finding", args=[cleared.pk])).content.decode()
+    assert SUMMARY in page and "内部意见" not in page
+
+
+def test_the_cadre_reads_the_note_on_a_decline_of_their_own_request(
+    as_user, cadre_user, county_officer, cleared
+):
+    request = svc.clarification_request(actor=cadre_user, report=cleared, reason=REASON)
+    svc.clarification_decline(actor=county_officer, clarification=request, note="影响范围小，暂不澄清")
+    page = as_user(cadre_user).get(reverse("cases:my_finding", args=[cleared.pk])).content.decode()
+    assert "影响范围小，暂不澄清" in page
+
+
+def test_a_finding_that_could_not_be_verified_never_reaches_the_cadre(as_user, cadre_user, cadre_a, grid_a):
+    report, _code = file_report(subject_cadre=cadre_a, grid=grid_a)
+    conclude(report, Finding.UNVERIFIABLE, summary="反映的情况无法查证")
+    client = as_user(cadre_user)
+    assert "反映的情况无法查证" not in client.get(reverse("cases:my_findings")).content.decode()
+    assert client.get(reverse("cases:my_finding", args=[report.pk])).status_code == 404

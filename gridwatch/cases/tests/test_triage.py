@@ -62,16 +62,17 @@ def test_it_links_the_subject_and_records_why_it_sits_where_it_does(township_off
     report = triage.report_triage(actor=township_officer_a, report=unlinked, subject_cadre=cadre_a)
     report.refresh_from_db()
     assert report.subject_cadre == cadre_a
-    # Same grid, a new reason: the routing entry says so.
+    # Same grid, a new reason: no move in the history, the reason in the one triage event.
     assert report.routed_because == RoutedBecause.SUBJECT_GRID
     entry = CaseEntry.objects.get(report=report, kind=CaseEntryKind.TRIAGE)
     assert entry.actor == township_officer_a and entry.details["changes"]["subject_cadre"]["after"] == "张伟"
-    routing = CaseEntry.objects.get(report=report, kind=CaseEntryKind.ROUTING)
-    assert routing.details["because"] == RoutedBecause.SUBJECT_GRID
-    assert routing.details["from_level"] == routing.details["to_level"] == "grid"
+    assert not CaseEntry.objects.filter(report=report, kind=CaseEntryKind.ROUTING).exists()
     (event,) = events("report.triage", report)
-    assert event.changes == {"subject_cadre": {"before": None, "after": str(cadre_a.pk)}}
-    assert len(events("report.route", report)) == 1
+    assert event.changes == {
+        "subject_cadre": {"before": None, "after": str(cadre_a.pk)},
+        "routed_because": {"before": RoutedBecause.FILED_GRID, "after": RoutedBecause.SUBJECT_GRID},
+    }
+    assert not events("report.route", report)
 
 
 def test_it_reroutes_to_the_grid_of_a_newly_linked_cadre(county_officer, unlinked, cadre_b, grid_b, grid_a):
@@ -80,8 +81,10 @@ def test_it_reroutes_to_the_grid_of_a_newly_linked_cadre(county_officer, unlinke
     assert report.supervising_path == grid_b.path
     routing = CaseEntry.objects.get(report=report, kind=CaseEntryKind.ROUTING)
     assert (routing.details["from"], routing.details["to"]) == (grid_a.path, grid_b.path)
-    (event,) = events("report.route", report)
+    # One event for the triage, the move inside it.
+    (event,) = events("report.triage", report)
     assert event.changes["supervising_path"] == {"before": grid_a.path, "after": grid_b.path}
+    assert not events("report.route", report)
 
 
 def test_it_passes_a_report_on_the_township_leader_to_the_county(

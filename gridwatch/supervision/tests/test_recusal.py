@@ -92,3 +92,19 @@ def test_it_refuses_an_entry_about_a_conflicted_cadre(grid_leader_a, grid_a, cad
     with pytest.raises(ValidationFailed) as refused:
         write_entry(grid_leader_a, grid_a, cadre=cadre_a)
     assert refused.value.field == "cadre"
+
+
+def test_it_hides_an_entry_whose_case_was_later_linked_to_a_conflicted_cadre(
+    as_user, grid_leader_a, grid_supervisor, grid_a, cadre_a, county_officer
+):
+    """An entry about nobody in particular becomes a case; triage then links the case to cadre A. A reader
+    with a declared relation to A, who may not see the case, may not read the entry either."""
+    from gridwatch.cases import triage
+    from gridwatch.supervision.services import diary_entry_to_case
+
+    became_case = write_entry(grid_supervisor, grid_a, heard="听说有干部常在夜市喝酒到深夜")
+    unrelated = write_entry(grid_supervisor, grid_a, heard="居民反映路灯坏了很久")
+    report = diary_entry_to_case(actor=grid_leader_a, entry=became_case, subject_name="某干部")
+    DeclaredRelation.objects.create(user=grid_leader_a, cadre=cadre_a, kind=RelationKind.KIN)
+    triage.report_triage(actor=county_officer, report=report, subject_cadre=cadre_a)
+    _hidden(as_user(grid_leader_a), became_case, unrelated)
