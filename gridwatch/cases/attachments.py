@@ -15,8 +15,10 @@ that depend on the report (files already attached).
 
 import contextlib
 import contextvars
+import datetime
 import io
 import logging
+import os
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes, urlparse
@@ -440,6 +442,17 @@ def _delete_quietly(name):
         logger.exception("could not delete a stored attachment after a failed submission")
 
 
+def _blur_file_time(field_file, day):
+    """Set a stored file's times to the start of ``day``: the file system must not keep the second an
+    anonymous report arrived (SECURITY.md item 1), any more than the database does."""
+    try:
+        path = field_file.path
+    except NotImplementedError:  # a storage without local paths keeps its own times
+        return
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    os.utime(path, (start.timestamp(), start.timestamp()))
+
+
 def attach(*, report, files, from_reporter, uploaded_by=None):
     """Store checked files on ``report`` inside the caller's transaction; refuses (before writing any
     file) when they would take the report over its limits. Costs no query when ``files`` is empty."""
@@ -472,6 +485,7 @@ def attach(*, report, files, from_reporter, uploaded_by=None):
             )
             attachment.file.save("upload", ContentFile(checked.content), save=False)
             names.append(attachment.file.name)
+            _blur_file_time(attachment.file, today)
             if written is not None:
                 written.append(attachment.file.name)
             attachment.save(force_insert=True)

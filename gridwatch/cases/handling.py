@@ -61,6 +61,10 @@ class ReplyWay(models.TextChoices):
     IN_PERSON = "in_person", gettext_lazy("In person")
 
 
+# Reports set aside in triage: the reporter is still told the outcome (not accepted, a duplicate, passed on).
+SET_ASIDE = (ReportStatus.DUPLICATE, ReportStatus.INVALID, ReportStatus.TRANSFERRED)
+RESULT_STATUSES = (ReportStatus.CONCLUDED, *SET_ASIDE)
+
 # action -> (roles that may take it, statuses it may be taken from)
 ACTIONS = {
     "assign": (CASE_DECIDERS, OPEN_STATUSES),
@@ -68,7 +72,7 @@ ACTIONS = {
     "extend": (CASE_DECIDERS, (ReportStatus.HANDLING, ReportStatus.CONCLUDED)),
     "note": (CASE_STAFF, tuple(ReportStatus)),
     "conclude": (CASE_DECIDERS, (ReportStatus.HANDLING,)),
-    "reply": (CASE_DECIDERS, (ReportStatus.HANDLING, ReportStatus.CONCLUDED)),
+    "reply": (CASE_DECIDERS, (ReportStatus.HANDLING, *RESULT_STATUSES)),
     "close": (CASE_DECIDERS, (ReportStatus.CONCLUDED,)),
 }
 
@@ -149,7 +153,7 @@ def reply_kinds_open(report):
     if report.accepted_on is not None and report.acceptance_replied_on is None:
         if report.status in (ReportStatus.HANDLING, ReportStatus.CONCLUDED):
             kinds.append(MessageKind.ACCEPTANCE)
-    if report.status == ReportStatus.CONCLUDED and report.result_replied_on is None:
+    if report.status in RESULT_STATUSES and report.result_replied_on is None:
         kinds.append(MessageKind.RESULT)
     return kinds
 
@@ -523,7 +527,7 @@ def report_reply(*, actor, report, reply, way, body, given_on=None):
                 _("The reporter was already told that the report was accepted."), field="reply"
             )
     else:
-        if report.status != ReportStatus.CONCLUDED:
+        if report.status not in RESULT_STATUSES:
             raise ValidationFailed(_("There is no result yet: record the conclusion first."), field="reply")
         if report.result_replied_on is not None:
             raise ValidationFailed(_("The reporter was already told the result."), field="reply")

@@ -906,3 +906,15 @@ def test_it_removes_the_author_and_other_metadata_from_a_pdf(client, county):
     stored = read_back(ReportAttachment.objects.get())
     assert "陈小明".encode("utf-16-be") not in stored and b"13912345678" not in stored
     assert PdfReader(io.BytesIO(stored)).metadata is None
+
+
+def test_a_stored_file_keeps_the_day_only_not_the_time_it_arrived(client, county, settings):
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    post_report(client, [upload("a.jpg", jpeg_with_metadata())])
+    path = ReportAttachment.objects.get().file.path
+    stamp = dt.datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.get_current_timezone())
+    assert stamp.time() == dt.time(0, 0) and stamp.date() == timezone.localdate()

@@ -579,8 +579,13 @@ def test_each_step_is_offered_from_the_right_statuses_only(
         expected.add("dispose")
     if status == ReportStatus.HANDLING:
         expected.add("conclude")
-    if status == ReportStatus.CONCLUDED:
-        expected.add("reply")  # the result reply; closing waits for it
+    if status in (
+        ReportStatus.CONCLUDED,
+        ReportStatus.DUPLICATE,
+        ReportStatus.INVALID,
+        ReportStatus.TRANSFERRED,
+    ):
+        expected.add("reply")  # the result reply (closing waits for it), or the outcome of a set-aside report
     assert handling.available_actions(report, township_officer_a) == expected
     assert handling.available_actions(report, grid_supervisor) == {"note"}
 
@@ -846,3 +851,28 @@ def test_a_named_report_closes_only_once_the_reporter_was_told_it_was_accepted(
     )
     handling.report_close(actor=officer, report=report)
     assert Report.objects.get(pk=report.pk).status == ReportStatus.CLOSED
+
+
+def test_the_reporter_is_told_the_outcome_of_a_report_that_was_not_accepted(
+    client, as_user, township_officer_a, named_report
+):
+    from gridwatch.cases import triage
+
+    report, code = named_report
+    triage.report_mark_invalid(
+        actor=township_officer_a, report=report, reason_kind="not_conduct", reason="反映的是工作时间内的事项"
+    )
+    assert "reply" in handling.available_actions(Report.objects.get(pk=report.pk), township_officer_a)
+    case_page = as_user(township_officer_a).get(reverse("cases:case_detail", args=[report.pk]))
+    assert reverse("cases:case_reply", args=[report.pk]) in case_page.content.decode()
+    client.logout()
+    handling.report_reply(
+        actor=township_officer_a,
+        report=report,
+        reply=MessageKind.RESULT,
+        way=handling.ReplyWay.MESSAGE,
+        body="您反映的问题不属于八小时以外作风监督范围，已建议您向其单位反映。",
+    )
+    assert Report.objects.get(pk=report.pk).result_replied_on == timezone.localdate()
+    page = client.post(reverse("portal:report_follow_up"), {"code": code}).content.decode()
+    assert "不属于八小时以外作风监督范围" in page
