@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridwatch.core.models import JobMark
 from gridwatch.core.periodic import once, periodic_job
 from gridwatch.core.workdays import add_working_days
 
@@ -159,12 +160,15 @@ def case_deadline_reminders(now: datetime.datetime) -> int:
     from .handling import responsible_users
 
     today = timezone.localdate(now)
-    sent = 0
-    reports = Report.objects.filter(due_on_q(today) | overdue_q(today)).select_related(
-        "handler", "subject_cadre"
+    # What is due or overdue, without the encrypted texts nobody reads here.
+    reports = (
+        Report.objects.filter(due_on_q(today) | overdue_q(today))
+        .defer("what", "when", "where", "disposal_reason", "finding_summary", "status_reason")
+        .select_related("handler")
+        .order_by("received_on", "id")
     )
-    for report in reports.order_by("received_on", "id"):
-        recipients = None
+    reminders = []
+    for report in reports:
         for limit in Limit:
             if not is_pending(report, limit):
                 continue
@@ -172,18 +176,27 @@ def case_deadline_reminders(now: datetime.datetime) -> int:
             if due > today:
                 continue
             stage = "overdue" if due < today else "due"
-            if recipients is None:
-                recipients = responsible_users(report)
-            for user in recipients:
-                if not once(f"case:{report.pk}:{limit.value}:{due.isoformat()}:{stage}:{user.pk}"):
-                    continue
-                params = {"ref": report.reference, "limit": limit.label, "date": due.isoformat()}
-                if stage == "overdue":
-                    subject = _("Overdue: report %(ref)s, %(limit)s (due %(date)s)") % params
-                else:
-                    subject = _("Due today: report %(ref)s, %(limit)s") % params
-                body = _("Open the case to see what is due.")
-                link = reverse("cases:case_detail", args=[report.pk])
-                notify(user=user, subject=subject, body=body, link=link, email=True, sms=True)
-                sent += 1
+            key = f"case:{report.pk}:{limit.value}:{due.isoformat()}:{stage}"
+            reminders.append((key, report, limit, due, stage))
+    # The reminders sent before are known in a few queries: no query per case that stays overdue.
+    sent_before = set()
+    keys = [reminder[0] for reminder in reminders]
+    for chunk in range(0, len(keys), 500):
+        sent_before.update(
+            JobMark.objects.filter(key__in=keys[chunk : chunk + 500]).values_list("key", flat=True)
+        )
+    sent = 0
+    for key, report, limit, due, stage in reminders:
+        if key in sent_before or not once(key):
+            continue
+        params = {"ref": report.reference, "limit": limit.label, "date": due.isoformat()}
+        if stage == "overdue":
+            subject = _("Overdue: report %(ref)s, %(limit)s (due %(date)s)") % params
+        else:
+            subject = _("Due today: report %(ref)s, %(limit)s") % params
+        body = _("Open the case to see what is due.")
+        link = reverse("cases:case_detail", args=[report.pk])
+        for user in responsible_users(report):
+            notify(user=user, subject=subject, body=body, link=link, email=True, sms=True)
+            sent += 1
     return sent

@@ -244,3 +244,26 @@ def test_a_limit_met_is_not_reminded(township_officer_a, cadre_a, grid_a):
     with at(2026, 10, 12):
         run_job()
     assert not Notification.objects.exists()
+
+
+def test_a_run_costs_no_query_per_case_that_stays_overdue(township_officer_a, cadre_a, grid_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def quiet_run_queries():
+        """Queries of a run that has nothing new to send."""
+        with at(2026, 10, 20):
+            run_job()  # sends what is new
+            with CaptureQueriesContext(connection) as captured:
+                deadlines.case_deadline_reminders(datetime.datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI))
+        return len(captured.captured_queries)
+
+    with at(2026, 9, 29):
+        for _n in range(2):
+            file_report(subject_cadre=cadre_a, grid=grid_a)
+    few = quiet_run_queries()
+    with at(2026, 9, 29):
+        for _n in range(6):
+            file_report(subject_cadre=cadre_a, grid=grid_a)
+    assert quiet_run_queries() == few
+    assert Notification.objects.filter(user=township_officer_a).count() == 8
