@@ -161,6 +161,10 @@ CACHES = {
         if PRODUCTION
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "gridwatch_cache",
+        # Room for a day of one-time submission tokens (SECURITY.md item 10) and the per-source counters:
+        # with Django's default of 300 entries a cull could drop a used token within its 24 hours, and a
+        # second POST of the same form would file a second report. Expired entries are culled first.
+        "OPTIONS": {"MAX_ENTRIES": int(env("GRIDWATCH_CACHE_MAX_ENTRIES", 200_000))},
     }
 }
 

@@ -25,9 +25,20 @@ REVEAL_REASON_MIN_LENGTH = 4
 REVEAL_REASON_MAX_LENGTH = 500
 
 
+def report_submit(**fields):
+    """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored. The
+    arguments are those of ``_report_submit``.
+
+    The receipt code and its slow hash are made before the transaction: on SQLite a write transaction
+    holds the database's write lock from its first statement, and no other report should wait for a hash."""
+    code = receipt_new()
+    return _report_submit(receipt=(code, receipt_slow_hash(code)), **fields)
+
+
 @transaction.atomic
-def report_submit(
+def _report_submit(
     *,
+    receipt,
     actor,
     channel,
     circle,
@@ -78,16 +89,17 @@ def report_submit(
     if (reporter_name or "").strip():
         report.acceptance_reply_due = deadlines.acceptance_reply_due(report.received_on)
     # 100 bits make a collision practically impossible; the unique index makes it certain.
+    code, slow = receipt
     for _attempt in range(3):
-        code = receipt_new()
         report.receipt_hash = receipt_hash(code)
-        report.receipt_slow_hash = receipt_slow_hash(code)
+        report.receipt_slow_hash = slow
         try:
             with transaction.atomic():
                 report.save(force_insert=True)
             break
         except IntegrityError:  # pragma: no cover - a 2**-100 event
-            continue
+            code = receipt_new()
+            slow = receipt_slow_hash(code)
     named = bool((reporter_name or "").strip())
     if named:
         ReporterIdentity.objects.create(
