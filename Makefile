@@ -47,8 +47,10 @@ lint: $(VENV)/.installed
 check-migrations: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The benchmarks of docs/performance.md (SQLite; each script takes --postgres URL for PostgreSQL).
 bench: $(VENV)/.installed
 	$(PY) bench/bench_cadres.py
+	$(PY) bench/bench_cases.py
 
 clean:
 	rm -rf var $(VENV)

@@ -14,6 +14,18 @@ two-factor the way ``login()`` in ``gridwatch/conftest.py`` does (see ``bench_ca
 ``bench_county`` (county commission staff of the county of typical size) and ``bench_township`` (township
 staff of the largest township of the largest county).
 
+Reports (``--reports N``, for ``bench/bench_cases.py``) are added after the cadres, into the same
+database, by ``generate_reports``: spread over the county's grids and cadres (a few cadres draw many
+reports), over the channels (web mailbox, county-wide and by grid; hotline; in person; letter; grid
+supervisor), the circles and the last three years, with the status a report of that age would have
+(received, being handled, concluded, closed, and a few passed on, duplicates or not accepted), some urgent,
+and the time limits (``transfer_due``, ``verify_due``, the reply dates) in working days from
+``gridwatch.core.workdays``. Texts go through the encrypted fields like any write. They are meant for the
+one-county dataset (``--cadres 1000``); on a bigger one they spread over every county. The cadre dataset
+itself is the same with or without ``--reports``.
+
+    GRIDWATCH_SQLITE_PATH=var/bench/cases_100000.sqlite3 .venv/bin/python bench/generate.py --cadres 1000 --reports 100000
+
 The database is migrated first. The generator refuses the development database and, for PostgreSQL, any
 database not named ``gridwatch_bench_*``. ``--force`` starts from an empty database.
 """
@@ -32,6 +44,7 @@ if str(ROOT) not in sys.path:
 MARK_PREFIX = "bench:dataset:"
 COUNTY_USER = "bench_county"
 TOWNSHIP_USER = "bench_township"
+GRID_USER = "bench_grid"  # made with the reports (generate_reports)
 
 # Surnames by approximate frequency (per mille of the population), the first 60 cover ~80 %.
 SURNAMES = (
@@ -85,6 +98,9 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--force", action="store_true", help="delete an existing dataset first")
     parser.add_argument("--no-phones", action="store_true", help="leave phones empty (faster)")
+    parser.add_argument(
+        "--reports", type=int, default=0, help="also add this many reports (bench_cases.py; default none)"
+    )
     parser.add_argument("--quiet", action="store_true")
     return parser.parse_args(argv)
 
@@ -447,9 +463,273 @@ def generate(cadres, *, seed=20260101, force=False, phones=True, quiet=False):
     return elapsed
 
 
+# ------------------------------------------------------------------------------------------- reports
+
+REPORTS_MARK_PREFIX = "bench:reports:"
+REPORT_YEARS = 3
+# (channel, weight): most reports come through the web mailbox.
+CHANNEL_WEIGHTS = (("web", 55), ("hotline", 15), ("in_person", 8), ("letter", 7), ("supervisor", 15))
+CIRCLE_WEIGHTS = (("social", 40), ("life", 25), ("family", 15), ("public_welfare", 12), ("other", 8))
+# Status by the report's age in days: (up to this age, ((status, weight), ...)).
+STATUS_BY_AGE = (
+    (10, (("received", 60), ("handling", 35), ("duplicate", 3), ("invalid", 2))),
+    (
+        120,
+        (
+            ("received", 5),
+            ("handling", 55),
+            ("concluded", 20),
+            ("closed", 15),
+            ("transferred", 2),
+            ("duplicate", 2),
+            ("invalid", 1),
+        ),
+    ),
+    (
+        None,
+        (
+            ("handling", 3),
+            ("concluded", 4),
+            ("closed", 85),
+            ("transferred", 4),
+            ("duplicate", 2),
+            ("invalid", 2),
+        ),
+    ),
+)
+URGENT_SHARE = 0.04
+DISPOSAL_WEIGHTS = (("talk_letter", 45), ("preliminary", 30), ("shelved", 10), ("closed", 15))
+FINDING_WEIGHTS = (
+    ("substantiated", 25),
+    ("partly", 20),
+    ("not_substantiated", 30),
+    ("unverifiable", 15),
+    ("mistaken", 9),
+    ("false_suspected", 1),
+)
+# Time limits in working days when the settings do not give them (GRIDWATCH_CASE_DAYS).
+CASE_DAYS = {"transfer": 5, "verify": 15, "acceptance_reply": 15, "result_reply": 15}
+WHAT_WHO = ("该干部", "这名领导", "他", "她", "此人")
+WHAT_DOES = (
+    "周末多次在农家乐接受企业老板宴请，饭后由老板安排车辆送回",
+    "在自家小区违规搭建阳台，邻居多次反映未果",
+    "工作日晚上经常出入棋牌室打牌，涉及金额较大",
+    "儿子结婚大操大办，摆酒六十多桌，收受管理服务对象礼金",
+    "节假日公车私用，开单位车辆接送家属",
+    "长期不赡养老人，与兄弟姐妹关系紧张，村里议论较多",
+    "在微信群里发表不当言论，影响很坏",
+    "以亲属名义在辖区内承包工程",
+    "酒后驾车，被群众看见",
+    "在公益活动中虚报人数，截留慰问物资",
+    "经常在工作时间之外到高档会所消费，来源不明",
+    "与辖区个体户往来密切，逢年过节收受土特产",
+)
+WHAT_MORE = (
+    "",
+    "村里很多人都知道，可以找村民核实。",
+    "我亲眼看见过两次。",
+    "希望组织上调查处理。",
+    "具体情况可以问小区物业。",
+    "此事已持续半年以上。",
+)
+WHEN_TEXT = ("上周六晚", "每个周末", "今年春节期间", "三月份", "国庆假期", "最近一个月", "")
+WHERE_TEXT = ("城郊农家乐", "县城某酒店", "家中", "某棋牌室", "镇上饭店", "小区门口", "")
+SUBJECT_NAMES = ("王某", "李某", "张主任", "刘站长", "陈所长", "杨某某", "赵书记", "黄局长")
+SUBJECT_UNITS = ("县水务局", "某镇政府", "县医院", "某村委会", "县供电局", "")
+
+
+def existing_reports():
+    from gridwatch.core.models import JobMark
+
+    mark = JobMark.objects.filter(key__startswith=REPORTS_MARK_PREFIX).first()
+    return int(mark.key[len(REPORTS_MARK_PREFIX) :]) if mark else None
+
+
+def grid_user(reports, log):
+    """``bench_grid``: the supervisor of the grid holding the median number of reports, with a confirmed
+    TOTP device like the other benchmark users."""
+    from django.db.models import Count
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gridwatch.accounts.models import User
+    from gridwatch.cases.models import Report
+    from gridwatch.geography.models import Area, GridTeamMember, Level
+
+    counts = dict(Report.objects.order_by().values_list("supervising_path").annotate(n=Count("id")))
+    grids = sorted(Area.objects.filter(level=Level.GRID), key=lambda g: (counts.get(g.path, 0), g.path))
+    grid = grids[len(grids) // 2]
+    user = User(username=GRID_USER, display_name=GRID_USER)
+    user.set_unusable_password()
+    user.save()
+    GridTeamMember.objects.create(grid=grid, user=user, role="supervisor")
+    TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    log(f"users: {GRID_USER} (grid supervisor, {grid.name}, {counts.get(grid.path, 0)} reports at the grid)")
+
+
+def generate_reports(reports, *, seed=20260101, quiet=False):
+    """Add ``reports`` reports to the cadre dataset in the configured database (``generate`` first).
+    Returns the elapsed seconds; 0 when the same number is there already."""
+    guard_database()
+    setup_django()
+    import datetime
+    import functools
+
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from gridwatch.cases.models import Report
+    from gridwatch.cases.receipts import ALPHABET, CODE_LENGTH, GROUP_SIZE, receipt_hash
+    from gridwatch.core.models import JobMark
+    from gridwatch.core.workdays import is_working_day
+    from gridwatch.geography.models import Area, Level
+    from gridwatch.people.models import Cadre
+
+    started = time.perf_counter()
+
+    def log(message, progress=False):
+        if not quiet:
+            print(
+                f"[{time.perf_counter() - started:6.1f}s] {message}",
+                end="\r" if progress else "\n",
+                flush=True,
+            )
+
+    found = existing_reports()
+    if found is not None:
+        if found == reports:
+            log(f"{reports} reports already present")
+            return 0.0
+        sys.exit(f"the database holds {found} reports already; use --force to rebuild")
+
+    days = {**CASE_DAYS, **getattr(settings, "GRIDWATCH_CASE_DAYS", {})}
+    rng = random.Random(seed + 1)  # a stream of its own: the cadre dataset stays the same
+    counties = {a.path: a for a in Area.objects.filter(level=Level.COUNTY)}
+    townships = list(Area.objects.filter(level=Level.TOWNSHIP).order_by("path").only("path"))
+    grids = list(Area.objects.filter(level=Level.GRID).order_by("path").only("id", "path"))
+    # In a fixed order (the keys are random UUIDs), so that the same seed gives the same reports.
+    cadres = list(
+        Cadre.objects.filter(status="serving")
+        .order_by("supervising_path", "name_pinyin", "name", "birth_year", "position", "gender")
+        .values_list("id", "supervising_grid_id", "supervising_path")
+    )
+    if not cadres:
+        sys.exit("no cadres: generate the cadre dataset first (--cadres)")
+    # A few cadres draw many reports, most draw one or none.
+    cadre_weights = [rng.paretovariate(1.2) for _ in cadres]
+    channels, channel_weights = weighted(CHANNEL_WEIGHTS)
+    circles, circle_weights = weighted(CIRCLE_WEIGHTS)
+    disposals, disposal_weights = weighted(DISPOSAL_WEIGHTS)
+    findings, finding_weights = weighted(FINDING_WEIGHTS)
+    statuses = [(age, *weighted(choices)) for age, choices in STATUS_BY_AGE]
+
+    working = functools.cache(is_working_day)  # chinese_calendar's own check is slow for 100,000 rows
+
+    @functools.cache
+    def plus(day, n):
+        """``add_working_days(day, n)`` with the day check cached."""
+        while n > 0:
+            day += datetime.timedelta(days=1)
+            n -= working(day)
+        return day
+
+    def county_of(path):
+        return counties[path[: path.index("/") + 1]]
+
+    today = timezone.localdate()
+    span = REPORT_YEARS * 365
+    batch, made = [], 0
+
+    def code():
+        raw = "".join(rng.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, CODE_LENGTH, GROUP_SIZE))
+
+    with transaction.atomic():
+        for _ in range(reports):
+            age = span
+            while age >= span:  # more recent reports than old ones: a year on average
+                age = int(rng.expovariate(1 / (span / 3)))
+            received = today - datetime.timedelta(days=age)
+            channel = rng.choices(channels, channel_weights)[0]
+            about_cadre = rng.random() < 0.75
+            cadre_id = grid_id = None
+            if about_cadre:
+                cadre_id, cadre_grid, path = rng.choices(cadres, cadre_weights)[0]
+                because = "subject_grid"
+                if channel == "supervisor" or (channel == "web" and rng.random() < 0.5):
+                    grid_id = cadre_grid  # the grid's form, or the grid team's own report
+            else:
+                if channel == "supervisor" or (channel == "web" and rng.random() < 0.5):
+                    grid = rng.choice(grids)
+                    grid_id, path, because = grid.id, grid.path, "filed_grid"
+                elif channel == "web":
+                    path, because = county_of(rng.choice(grids).path).path, "county_form"
+                else:
+                    path, because = rng.choice(townships).path, "filer_area"
+            for limit, values, weights in statuses:
+                if limit is None or age <= limit:
+                    status = rng.choices(values, weights)[0]
+                    break
+            report = Report(
+                received_on=received,
+                channel=channel,
+                circle=rng.choices(circles, circle_weights)[0],
+                subject_cadre_id=cadre_id,
+                subject_name="" if about_cadre else rng.choice(SUBJECT_NAMES),
+                subject_unit_text="" if about_cadre else rng.choice(SUBJECT_UNITS),
+                what=rng.choice(WHAT_WHO) + rng.choice(WHAT_DOES) + "。" + rng.choice(WHAT_MORE),
+                when=rng.choice(WHEN_TEXT),
+                where=rng.choice(WHERE_TEXT),
+                grid_id=grid_id,
+                supervising_path=path,
+                routed_because=because,
+                status=status,
+                urgent=rng.random() < URGENT_SHARE,
+                transfer_due=plus(received, days["transfer"]),
+                acceptance_reply_due=plus(received, days["acceptance_reply"]),
+                receipt_hash=receipt_hash(code()),
+            )
+            if status == "invalid":
+                report.status_reason = "反映内容不属于受理范围"
+            if status in ("handling", "concluded", "closed"):
+                accepted = min(plus(received, rng.randint(0, 3)), today)
+                report.accepted_on = accepted
+                report.verify_due = plus(accepted, days["verify"])
+                replied = accepted + datetime.timedelta(days=rng.randint(0, 10))
+                report.acceptance_replied_on = replied if replied <= today else None
+                report.disposal = rng.choices(disposals, disposal_weights)[0]
+                report.disposal_on = accepted
+            if status in ("concluded", "closed"):
+                found_on = min(accepted + datetime.timedelta(days=rng.randint(10, 80)), today)
+                report.finding = rng.choices(findings, finding_weights)[0]
+                report.finding_on = found_on
+                report.result_reply_due = plus(found_on, days["result_reply"])
+            if status == "closed":
+                report.result_replied_on = min(found_on + datetime.timedelta(days=rng.randint(1, 14)), today)
+                report.closed_on = report.result_replied_on
+            batch.append(report)
+            if len(batch) == 5000:
+                Report.objects.bulk_create(batch)
+                made += len(batch)
+                batch = []
+                log(f"reports: {made}", progress=True)
+        Report.objects.bulk_create(batch)
+        made += len(batch)
+        grid_user(reports, log)
+        JobMark.objects.create(key=f"{REPORTS_MARK_PREFIX}{reports}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    elapsed = time.perf_counter() - started
+    log(f"reports: {made} in {elapsed:.1f}s")
+    return elapsed
+
+
 def main(argv=None):
     args = parse_args(argv)
     generate(args.cadres, seed=args.seed, force=args.force, phones=not args.no_phones, quiet=args.quiet)
+    if args.reports:
+        generate_reports(args.reports, seed=args.seed, quiet=args.quiet)
 
 
 if __name__ == "__main__":

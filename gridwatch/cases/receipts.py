@@ -4,12 +4,25 @@ A code is 20 characters of a 31-character alphabet without look-alikes (99 bits 
 in five groups of four to be read aloud. Only its keyed hash (for the lookup) and a slow salted hash (checked
 after it) are stored. Throttles key on a keyed hash of
 the client address that changes every day, and live only in the cache.
+
+The slow hash is scrypt with its own salt and parameters written into the stored value
+(``receipt-scrypt1$n$r$p$salt$digest``), about 2 MiB and a few milliseconds per code. It is defence in
+depth, not the protection: with 99 bits a code cannot be guessed however fast the hash, and the keyed hash
+needs the pepper, which is not in the database. The slow hash only makes a stolen database *and* pepper
+still cost a memory-hard computation per guess. It was the configured password hasher (Argon2id, 100 MiB,
+0.25–0.6 s per report on the benchmark machine), which held the public form to a few reports a second
+(docs/performance.md, "Report POST"); values stored then start with the hasher's name (``argon2$…``) and
+are still checked by ``check_password``. Raising ``SLOW_HASH_N`` later leaves old values verifiable: each
+is checked with the parameters it carries.
 """
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
@@ -46,16 +59,50 @@ def receipt_hash(code):
     return keyed_hash(code, "receipt")
 
 
+SLOW_HASH_ALGORITHM = "receipt-scrypt1"
+# 2**11 × 8 × 128 bytes = 2 MiB of memory per hash, 3–5 ms on the benchmark machine (docs/performance.md).
+SLOW_HASH_N, SLOW_HASH_R, SLOW_HASH_P = 2**11, 8, 1
+# What a stored value may ask for: refuses absurd parameters rather than allocating them.
+SLOW_HASH_MAX_MEMORY = 64 * 1024 * 1024
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _scrypt(code, salt, n, r, p):
+    return hashlib.scrypt(
+        code.encode(), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=SLOW_HASH_MAX_MEMORY + 1024 * 1024
+    )
+
+
 def receipt_slow_hash(code):
-    """A salted hash by the configured password hasher (Argon2id in production)."""
-    return make_password(code)
+    """A salted scrypt hash of the code, with its parameters, for ``Report.receipt_slow_hash``."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(code, salt, SLOW_HASH_N, SLOW_HASH_R, SLOW_HASH_P)
+    return f"{SLOW_HASH_ALGORITHM}${SLOW_HASH_N}${SLOW_HASH_R}${SLOW_HASH_P}${_b64(salt)}${_b64(digest)}"
 
 
 def receipt_slow_matches(code, stored):
-    """Whether ``code`` matches the stored slow hash; reports filed before it existed have none."""
+    """Whether ``code`` matches the stored slow hash; reports filed before it existed have none. A value
+    written before the scrypt hash (by the password hasher: ``argon2$…``) is checked by the hasher."""
     if stored is None:
         return True
-    return check_password(code, stored)
+    if not stored.startswith(SLOW_HASH_ALGORITHM + "$"):
+        return check_password(code, stored)
+    try:
+        _algorithm, n, r, p, salt, digest = stored.split("$")
+        n, r, p = int(n), int(r), int(p)
+        if 128 * n * r * p > SLOW_HASH_MAX_MEMORY:
+            return False
+        computed = _scrypt(code, _unb64(salt), n, r, p)
+        return hmac.compare_digest(computed, _unb64(digest))
+    except ValueError:  # a damaged value (split, int, base64 or scrypt parameters) matches nothing
+        return False
 
 
 # One-time submission tokens (SECURITY.md item 10): a signed random nonce in a hidden field; once a report
@@ -86,7 +133,12 @@ def submission_claim(token):
     key = _submission_key(token)
     if key is None:
         return "invalid"
-    return "ok" if cache.add(key, 1, SUBMISSION_MAX_AGE) else "used"
+    if cache.add(key, 1, SUBMISSION_MAX_AGE):
+        return "ok"
+    # The database cache of production also answers False when it could not write at all (a locked SQLite
+    # database: Django swallows the error). Only a key that is there means a report was filed with this
+    # token; otherwise the form is sent back to be sent again, never answered "already received".
+    return "used" if cache.get(key) is not None else "invalid"
 
 
 def submission_release(token):

@@ -1,6 +1,9 @@
 """Receipt codes stored under a keyed hash and a slow hash (SECURITY.md item 2), and one report per
 submission token (item 10)."""
 
+from argon2 import PasswordHasher
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 
@@ -16,11 +19,61 @@ def test_it_stores_a_slow_hash_beside_the_keyed_hash_and_neither_holds_the_code(
     with connection.cursor() as cursor:
         cursor.execute("SELECT receipt_hash, receipt_slow_hash FROM cases_report")
         keyed, slow = cursor.fetchone()
-    assert keyed == receipts.receipt_hash(code) and slow
+    assert keyed == receipts.receipt_hash(code)
+    assert slow.startswith("receipt-scrypt1$2048$8$1$")
     for value in (keyed, slow):
         assert code not in value and code.replace("-", "") not in value
     assert receipts.receipt_slow_matches(code, slow)
     assert not receipts.receipt_slow_matches("AAAA-AAAA-AAAA-AAAA-AAAA", slow)
+
+
+def test_it_salts_every_slow_hash():
+    code = receipts.receipt_new()
+    first, second = receipts.receipt_slow_hash(code), receipts.receipt_slow_hash(code)
+    assert first != second
+    assert receipts.receipt_slow_matches(code, first) and receipts.receipt_slow_matches(code, second)
+
+
+def test_it_checks_a_slow_hash_with_the_parameters_stored_in_it(monkeypatch):
+    """Values made with other (older or newer) parameters stay verifiable when the defaults change."""
+    code = receipts.receipt_new()
+    monkeypatch.setattr(receipts, "SLOW_HASH_N", 2**10)
+    older = receipts.receipt_slow_hash(code)
+    monkeypatch.undo()
+    assert older.startswith("receipt-scrypt1$1024$8$1$")
+    assert receipts.receipt_slow_matches(code, older)
+    assert not receipts.receipt_slow_matches("AAAA-AAAA-AAAA-AAAA-AAAA", older)
+
+
+def test_it_still_checks_slow_hashes_made_by_the_password_hasher(settings):
+    """Reports filed before the scrypt hash carry the password hasher's value (Argon2id in production)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    code = receipts.receipt_new()
+    # The production hasher's format with small costs (Django reads them from the value), to keep the test
+    # fast.
+    argon2 = "argon2" + PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(code)
+    pbkdf2 = PBKDF2PasswordHasher().encode(code, "somesalt", iterations=1000)
+    for stored in (argon2, pbkdf2):
+        assert receipts.receipt_slow_matches(code, stored)
+        assert not receipts.receipt_slow_matches("AAAA-AAAA-AAAA-AAAA-AAAA", stored)
+
+
+def test_it_matches_nothing_with_a_damaged_or_greedy_slow_hash():
+    code = receipts.receipt_new()
+    good = receipts.receipt_slow_hash(code)
+    algorithm, n, r, p, salt, digest = good.split("$")
+    for stored in (
+        "receipt-scrypt1$garbage",
+        good[:-4],
+        f"{algorithm}$x$8$1${salt}${digest}",
+        f"{algorithm}$3$8$1${salt}${digest}",  # n must be a power of two
+        f"{algorithm}${2**20}$8$1${salt}${digest}",  # 1 GiB: refused, not allocated
+        f"{algorithm}${n}${r}${p}$!!${digest}",
+    ):
+        assert not receipts.receipt_slow_matches(code, stored), stored
 
 
 def test_it_treats_a_report_whose_slow_hash_does_not_match_as_unknown(client, county):
@@ -69,6 +122,22 @@ def test_it_does_not_count_a_double_submit_against_the_hourly_limit(client, coun
         assert client.post(reverse("portal:report_form"), data).status_code == 200
     assert Report.objects.count() == 1
     assert post_report(client).status_code == 200
+
+
+def test_it_files_nothing_and_claims_nothing_filed_when_the_cache_cannot_write(client, county, monkeypatch):
+    """Django's database cache answers ``add`` with False when the database is locked (SQLite, a long write
+    of another worker): that is not a report filed before."""
+    monkeypatch.setattr(type(caches["default"]), "add", lambda self, *args, **kwargs: False)
+    response = client.post(reverse("portal:report_form"), form_data())
+    body = response.content.decode()
+    assert not Report.objects.exists()
+    assert response.status_code == 400 and not CODE.search(body)
+    assert zh("The form has expired. Check what you typed and send it again.") in body
+    assert "周末多次在农家乐接受老板宴请" in body
+    assert (
+        zh("This report was already received: the form was sent twice, and only one report was filed.")
+        not in body
+    )
 
 
 def test_it_lets_a_corrected_form_be_sent_with_the_same_token(client, county):

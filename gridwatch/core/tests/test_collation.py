@@ -13,6 +13,7 @@ COLUMNS = [
     ("people_cadre", "name"),
     ("people_cadre", "name_pinyin"),
     ("people_cadre", "name_initials"),
+    ("cases_report", "supervising_path"),
 ]
 
 
