@@ -24,6 +24,7 @@ from gridwatch.accounts.services import notify
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 from gridwatch.core.scoping import get_scope
+from gridwatch.core.text import untranslated as _msgid
 from gridwatch.people.models import Cadre, CadreFileEntry, FileEntryKind
 
 from .models import (
@@ -271,11 +272,6 @@ def _tell_cadre(clarification, message):
             body=body,
             link=reverse("cases:my_finding", args=[clarification.report_id]),
         )
-
-
-def _msgid(lazy_text):
-    with translation.override(None):
-        return str(lazy_text)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from gridwatch.accounts.roles import Role
 from gridwatch.accounts.services import notify
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
+from gridwatch.core.text import untranslated as _msgid
 from gridwatch.core.workdays import add_working_days
 from gridwatch.people.models import CadreFileEntry, FileEntryKind
 
@@ -45,7 +46,7 @@ from .models import (
 )
 from .roles import CASE_DECIDERS, CASE_STAFF
 from .routing import county_path
-from .selectors import acts_on, conflicted_users, reports_for
+from .selectors import acts_on, conflicted_users, covering_paths, reports_for
 
 TEXT_MAX_LENGTH = 5000
 # Disposals that are a verification and so must end with a finding (核实结论).
@@ -80,15 +81,10 @@ ACTIONS = {
 # ----------------------------------------------------------------------------------------- who may act
 
 
-def _ancestor_paths(path):
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-
-
 def decider_assignments(report, roles=CASE_DECIDERS):
     """The decider posts whose area covers the report, held by active users who are not conflicted."""
     qs = RoleAssignment.objects.filter(
-        role__in=roles, area__path__in=_ancestor_paths(report.supervising_path), user__is_active=True
+        role__in=roles, area__path__in=covering_paths(report.supervising_path), user__is_active=True
     )
     if report.subject_cadre_id:
         qs = qs.exclude(user_id__in=conflicted_users(report.subject_cadre))
@@ -211,12 +207,6 @@ def _entry(report, kind, actor, body="", **details):
 
 def _link(report):
     return reverse("cases:case_detail", args=[report.pk])
-
-
-def _msgid(lazy_text):
-    """The untranslated message behind a lazy label, to store and translate when shown."""
-    with translation.override(None):
-        return str(lazy_text)
 
 
 # --------------------------------------------------------------------------------------------- services

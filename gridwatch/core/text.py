@@ -33,3 +33,12 @@ def prefix_range(field: str, prefix) -> dict:
     else:
         end = prefix + PREFIX_END
     return {f"{field}__gte": prefix, f"{field}__lt": end}
+
+
+def untranslated(lazy_text):
+    """The message id behind a lazy label, to store and translate when shown (in the reader's language,
+    not in the language of whoever happened to write it)."""
+    from django.utils import translation
+
+    with translation.override(None):
+        return str(lazy_text)

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -11,6 +11,7 @@ from gridwatch.accounts.jurisdiction import forget_scope
 from gridwatch.audit.services import audit_log, diff
 from gridwatch.core.errors import ValidationFailed
 from gridwatch.core.text import pinyin_full, pinyin_initials, prefix_range
+from gridwatch.core.text import untranslated as _msgid
 from gridwatch.geography.models import Area, Level
 
 from .models import (
@@ -86,12 +87,6 @@ def _printable(values):
         else:
             out[key] = value
     return out
-
-
-def _msgid(lazy_text):
-    """The untranslated message behind a lazy label, to store and translate when shown."""
-    with translation.override(None):
-        return str(lazy_text)
 
 
 def _file_entry(*, cadre, actor, title, details, title_params=None):
