@@ -23,6 +23,7 @@ messages: $(VENV)/.installed
 
 demo: $(VENV)/.installed locale/zh_Hans/LC_MESSAGES/django.mo
 	@mkdir -p var
+	-@bash scripts/ensure_pdf_font.sh
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
@@ -33,6 +34,7 @@ demo: $(VENV)/.installed locale/zh_Hans/LC_MESSAGES/django.mo
 # GRIDWATCH_TEST_POSTGRES (a postgres:// URL of a server where a test database may be created) is set.
 test: $(VENV)/.installed locale/zh_Hans/LC_MESSAGES/django.mo lint check-migrations
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_pdf_font.sh
 	$(PY) -m pytest -q -n 2 --dist loadscope gridwatch
 	$(PY) -m pytest -q e2e
 	@if [ -n "$$GRIDWATCH_TEST_POSTGRES" ]; then \
@@ -51,6 +53,8 @@ check-migrations: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/bench_cadres.py
 	$(PY) bench/bench_cases.py
+	$(PY) bench/bench_monthly.py
+	$(PY) bench/bench_evaluations.py
 
 clean:
 	rm -rf var $(VENV)

@@ -63,16 +63,6 @@ LIST_CASES = (
     ("d", "overdue reports", "county", "overdue=1", False),
     ("g", "first page", "grid", "", False),
 )
-# What ``--variant`` adds to the application for a run, to measure a proposed change before it is made.
-ORDER_INDEX, SCOPE_INDEX = "bench_report_order_idx", "bench_report_scope_idx"
-VARIANTS = {
-    "": "the application as it is",
-    "order-index": "plus an index in the list's order (I1)",
-    "order-index+adaptive": "plus an index in the list's order (I1), and the page of a scope of more than "
-    "1,000 reports read with the scope written as a prefix match (Q1)",
-    "proposed": "plus an index in the list's order (I1), the scope index extended to cover the count (I2), "
-    "and the page of a scope of more than 1,000 reports read with the scope written as a prefix match (Q1)",
-}
 
 
 def log(message):
@@ -82,77 +72,7 @@ def log(message):
 # ================================================================================================ list
 
 
-def apply_variant(variant):
-    """Runs in a list worker: make the database and the code what ``variant`` says, for this process."""
-    from django.db import connection
-
-    drop_variant()
-    with connection.cursor() as cursor:
-        if variant:
-            # I1: the list's order (urgent first, newest first, then id), with the columns its filter
-            # reads, so that walking the index finds a page without reading the table rows it skips.
-            cursor.execute(
-                f"CREATE INDEX {ORDER_INDEX} ON cases_report "
-                "(urgent DESC, received_on DESC, id, supervising_path, subject_cadre_id)"
-            )
-        if variant == "proposed":
-            # I2: the scope index (report_scope_order_idx: supervising_path, received_on DESC) with the
-            # list's order and the recusal column, so that the capped count reads the index alone.
-            cursor.execute(
-                f"CREATE INDEX {SCOPE_INDEX} ON cases_report "
-                "(supervising_path, urgent DESC, received_on DESC, id, subject_cadre_id)"
-            )
-        if variant and connection.vendor == "postgresql":
-            cursor.execute("ANALYZE cases_report")
-    if variant not in ("order-index+adaptive", "proposed"):
-        return
-    # ``startswith`` is ``LIKE 'p%'``: SQLite cannot serve it from the path index (its LIKE ignores case),
-    # so it walks the order index and stops after a page; PostgreSQL chooses by its statistics.
-    from django.db.models import Q
-
-    from gridwatch.cases import export_views, selectors, views
-    from gridwatch.cases.models import Report
-    from gridwatch.core import scoping
-    from gridwatch.core.pagination import CappedPaginator
-
-    original = scoping.scope_q
-    prefix = {"on": False}
-
-    def scope_q(model, scope):
-        if model is not Report or not prefix["on"]:
-            return original(model, scope)
-        q = Q(pk__in=[])
-        for path in scope.area_paths:
-            q |= Q(supervising_path__startswith=path)
-        return q
-
-    scoping.scope_q = scope_q
-
-    # Q1: the count keeps the range (at most 1,001 rows of the path index); only when it is capped is the
-    # page read again with the prefix match. A smaller scope sorts its ≤ 1,000 rows as before.
-    def paginate(request, queryset, per_page):
-        paginator = CappedPaginator(queryset, per_page)
-        if queryset.model is Report and paginator.count_is_capped:
-            prefix["on"] = True
-            try:
-                filters = export_views.case_filters(request.GET)
-                paginator.object_list = selectors.report_list(user=request.user, **filters)
-            finally:
-                prefix["on"] = False
-        return paginator.get_page(request.GET.get("page"))
-
-    views.paginate = paginate
-
-
-def drop_variant():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for index in (ORDER_INDEX, SCOPE_INDEX):
-            cursor.execute(f"DROP INDEX IF EXISTS {index}")
-
-
-def list_worker(variant):
+def list_worker():
     """Serve commands from the parent, one JSON object a line: {"case": key, "n": requests}."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridwatch.settings")
     import django
@@ -166,7 +86,6 @@ def list_worker(variant):
     from gridwatch.accounts.models import User
     from gridwatch.cases.models import Report
 
-    apply_variant(variant)
     users = {
         "county": User.objects.get(username=COUNTY_USER),
         "township": User.objects.get(username=TOWNSHIP_USER),
@@ -203,24 +122,21 @@ def list_worker(variant):
             "sql": [q["sql"] for q in queries.captured_queries],
         }
     print(json.dumps(info, ensure_ascii=False), flush=True)
-    try:
-        for line in sys.stdin:
-            command = json.loads(line)
-            timings = []
-            for _ in range(command["n"]):
-                started = time.perf_counter()
-                get(command["case"])
-                timings.append((time.perf_counter() - started) * 1000)
-            print(json.dumps(timings), flush=True)
-    finally:
-        drop_variant()
+    for line in sys.stdin:
+        command = json.loads(line)
+        timings = []
+        for _ in range(command["n"]):
+            started = time.perf_counter()
+            get(command["case"])
+            timings.append((time.perf_counter() - started) * 1000)
+        print(json.dumps(timings), flush=True)
 
 
 class ListWorker:
-    def __init__(self, size, env, variant):
+    def __init__(self, size, env):
         self.size = size
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--list-worker", "--variant", variant],
+            [sys.executable, __file__, "--list-worker"],
             env=env,
             cwd=ROOT,
             stdin=subprocess.PIPE,
@@ -295,7 +211,7 @@ def run_list(args):
             env = database_env(name, args.postgres)
             elapsed = generate_dataset(env, size, force=args.regenerate and not args.postgres)
             log(f"dataset of {size:,} reports ready ({elapsed:.0f}s)")
-            workers.append(ListWorker(size, env, args.variant))
+            workers.append(ListWorker(size, env))
         for w in workers:
             if w.info["reports"] < w.size:
                 raise SystemExit(f"the database for {w.size} holds {w.info['reports']} reports")
@@ -326,12 +242,11 @@ def run_list(args):
             w.close()
     meta = machine([w.info for w in workers])
     small, large = sizes[0], sizes[-1]
-    variant = f" Variant: {VARIANTS[args.variant]} (`--variant {args.variant}`)." if args.variant else ""
     lines = [
         f"Run of {meta['date']} on {meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, "
         f"Django {meta['django']}, {meta['database']}; load average at the end {meta['load']}. "
         f"{args.requests} timed requests per case and size after {args.warmup} warm-ups, in alternating "
-        f"blocks of {args.block}. Times in milliseconds, wall clock of `Client.get`.{variant}",
+        f"blocks of {args.block}. Times in milliseconds, wall clock of `Client.get`.",
         "",
         f"| case | user | shown ({small:,} / {large:,}) | KB | queries | median {small:,} | p95 {small:,} "
         f"| median {large:,} | p95 {large:,} | median ratio | p95 ratio | target |",
@@ -351,8 +266,6 @@ def run_list(args):
     table = "\n".join(lines)
     log("\n" + table)
     title = f"Case list, {meta['database'].split()[0]}, {small:,} and {large:,} reports"
-    if args.variant:
-        title += f", variant {args.variant}"
     if wanted:
         title += f", cases {', '.join(sorted(wanted))}"
     return title, table
@@ -852,7 +765,7 @@ def write_doc(title, table):
 
     def order(block):
         first = block.split("\n", 1)[0]
-        return ("Case list" in first, "PostgreSQL" in first, "variant" in first, first)
+        return ("Case list" in first, "PostgreSQL" in first, first)
 
     blocks.sort(key=order)
     DOC.write_text(f"{head}{BEGIN}\n" + "\n".join(b.rstrip() + "\n" for b in blocks) + f"{END}{tail}")
@@ -887,12 +800,11 @@ def main():
     lst.add_argument("--warmup", type=int, default=20)
     lst.add_argument("--block", type=int, default=20, help="requests per alternating block")
     lst.add_argument("--cases", default="", help="only these case keys, comma separated")
-    lst.add_argument("--variant", default="", choices=sorted(VARIANTS), help="measure a proposed change")
     lst.add_argument("--regenerate", action="store_true", help="rebuild the list datasets")
     lst.add_argument("--sql", action="store_true", help="print each case's SQL at the largest size")
     args = parser.parse_args()
     if args.list_worker:
-        return list_worker(args.variant)
+        return list_worker()
     if args.breakdown_worker:
         return breakdown_worker(args.breakdown)
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,14 @@ itself is the same with or without ``--reports``.
 
     GRIDWATCH_SQLITE_PATH=var/bench/cases_100000.sqlite3 .venv/bin/python bench/generate.py --cadres 1000 --reports 100000
 
+A month of records (``--month YYYY-MM``, for ``bench/bench_monthly.py``) is added by ``generate_month``:
+a supervision card for every serving cadre at its supervising grid (mostly sent or reviewed, some drafts),
+one item per checklist item (about 1.2 % of concern, with a note), register entries for about 30 % of the
+cadres, about four diary entries per grid, reports received in the month (some concluded in it) and a few
+urgent matters, all dated in that month.
+
+    GRIDWATCH_SQLITE_PATH=var/bench/monthly_100000.sqlite3 .venv/bin/python bench/generate.py --cadres 100000 --no-phones --month 2026-11
+
 The database is migrated first. The generator refuses the development database and, for PostgreSQL, any
 database not named ``gridwatch_bench_*``. ``--force`` starts from an empty database.
 """
@@ -100,6 +108,12 @@ def parse_args(argv=None):
     parser.add_argument("--no-phones", action="store_true", help="leave phones empty (faster)")
     parser.add_argument(
         "--reports", type=int, default=0, help="also add this many reports (bench_cases.py; default none)"
+    )
+    parser.add_argument(
+        "--month",
+        default="",
+        help="also add one month of cards, entries and reports (bench_monthly.py): YYYY-MM, or 'last' for "
+        "the month before today (default none)",
     )
     parser.add_argument("--quiet", action="store_true")
     return parser.parse_args(argv)
@@ -725,11 +739,288 @@ def generate_reports(reports, *, seed=20260101, quiet=False):
     return elapsed
 
 
+# ------------------------------------------------------------------------------------- a month's records
+
+MONTH_MARK_PREFIX = "bench:month:"
+MONTH_USER = "bench_supervisor"  # the author of the month's cards, entries and urgent matters
+# Cards by status at the end of the month: most sent, some reviewed, a few still drafts or returned.
+CARD_STATUS_WEIGHTS = (("reviewed", 50), ("submitted", 35), ("draft", 10), ("returned", 5))
+CONCERN_SHARE = 0.012  # of the items of a sent card: ~17 % of cards have an item of concern
+REGISTER_PER_CADRE = 0.3
+DIARY_PER_GRID = 4
+REPORTS_PER_CADRE = 0.015
+URGENT_MATTERS_PER_COUNTY = 0.4
+CONCERN_NOTES = (
+    "近期多次在县城酒店参加宴请，群众有议论",
+    "周末经常出入棋牌室，时间较长",
+    "邻里反映其家属占用公共楼道堆放杂物",
+    "社区志愿服务活动本月未参加",
+    "与辖区企业负责人往来较频繁",
+    "家中办酒席规模较大，需进一步了解",
+)
+REGISTER_TEXTS = (
+    "本月参加社区志愿服务两次，表现积极",
+    "邻里关系和睦，未收到不良反映",
+    "家庭和睦，子女教育情况良好",
+    "能够遵守社会公德，在小区文明劝导中起带头作用",
+    "社区党组织评价：遵规守纪，作风务实",
+    "生活作风正常，无不良嗜好",
+)
+DIARY_TEXTS = (
+    "走访小区居民，群众对网格内干部总体评价较好",
+    "居民反映有干部周末在农家乐聚餐，已记录待核实",
+    "在小区广场宣传监督信箱和监督电话，发放宣传资料",
+    "与楼栋长座谈，了解干部参加社区活动情况",
+    "居民反映小区停车难问题，与干部作风无关，已转社区",
+)
+DIARY_PLACES = ("小区广场", "居民家中", "社区服务中心", "村委会", "农贸市场", "楼栋门口")
+URGENT_TITLES = ("干部酒后驾车被查处", "干部参与赌博被举报", "干部家属违规经商情况", "干部大操大办婚宴")
+
+
+def existing_month():
+    """The month (its first day) of the month's records in the database, or None."""
+    import datetime
+
+    from gridwatch.core.models import JobMark
+
+    mark = JobMark.objects.filter(key__startswith=MONTH_MARK_PREFIX).first()
+    return datetime.date.fromisoformat(mark.key[len(MONTH_MARK_PREFIX) :]) if mark else None
+
+
+def generate_month(month=None, *, seed=20260101, quiet=False):
+    """Add one month of records to the cadre dataset in the configured database (``generate`` first), the
+    rows ``gridwatch.monthly.compile.compile_month`` reads: a supervision card for every serving cadre at
+    its supervising grid, with one item per checklist item (some of concern, with a note), register
+    entries, diary entries, reports received (some concluded) and urgent matters, all dated in the month.
+    ``month`` defaults to the month before today. Returns ``(elapsed seconds, month)``; 0 seconds when the
+    month's records are there already."""
+    guard_database()
+    setup_django()
+    import datetime
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from gridwatch.accounts.models import User
+    from gridwatch.cases.models import Report
+    from gridwatch.cases.receipts import ALPHABET, CODE_LENGTH, receipt_hash
+    from gridwatch.core.models import JobMark
+    from gridwatch.geography.models import Area, Level
+    from gridwatch.people.models import Cadre
+    from gridwatch.supervision.models import (
+        CardItem,
+        ChecklistItem,
+        ChecklistVersion,
+        DiaryEntry,
+        RegisterAspect,
+        RegisterEntry,
+        SupervisionCard,
+    )
+
+    started = time.perf_counter()
+
+    def log(message, progress=False):
+        if not quiet:
+            print(
+                f"[{time.perf_counter() - started:6.1f}s] {message}",
+                end="\r" if progress else "\n",
+                flush=True,
+            )
+
+    if month is None:
+        month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    month = month.replace(day=1)
+    found = existing_month()
+    if found is not None:
+        if found == month:
+            log(f"the records of {month:%Y-%m} are present already")
+            return 0.0, month
+        sys.exit(f"the database holds the records of {found:%Y-%m}; use --force to rebuild")
+    days = ((month + datetime.timedelta(days=32)).replace(day=1) - month).days
+
+    def day():
+        return month + datetime.timedelta(days=rng.randrange(days))
+
+    version = ChecklistVersion.objects.order_by("-number").first()
+    if version is None:
+        sys.exit("no checklist version: the supervision migrations load it")
+    items = list(
+        ChecklistItem.objects.filter(version=version).order_by("position").values_list("id", "circle")
+    )
+    rng = random.Random(seed + 2)  # a stream of its own: the cadre dataset and the reports stay the same
+    cadres = list(
+        Cadre.objects.filter(status="serving")
+        .order_by("supervising_path", "name_pinyin", "name", "birth_year", "position", "gender")
+        .values_list("id", "supervising_grid_id", "supervising_path")
+    )
+    if not cadres:
+        sys.exit("no cadres: generate the cadre dataset first (--cadres)")
+    grids = list(Area.objects.filter(level=Level.GRID).order_by("path").values_list("id", "path"))
+    townships = list(Area.objects.filter(level=Level.TOWNSHIP).order_by("path").values_list("id", "path"))
+    counties = Area.objects.filter(level=Level.COUNTY).count()
+    statuses, status_weights = weighted(CARD_STATUS_WEIGHTS)
+    aspects = list(RegisterAspect.values)
+    counts = {"cards": 0, "items": 0, "concerns": 0}
+
+    with transaction.atomic():
+        user = User(username=MONTH_USER, display_name="网格监督员")
+        user.set_unusable_password()
+        user.save()
+        cards, lines = [], []
+
+        def flush():
+            SupervisionCard.objects.bulk_create(cards, batch_size=2000)
+            CardItem.objects.bulk_create(lines, batch_size=5000)
+            cards.clear()
+            lines.clear()
+
+        for cadre_id, grid_id, _path in cadres:
+            status = rng.choices(statuses, status_weights)[0]
+            sent = status in ("submitted", "reviewed")
+            card = SupervisionCard(
+                cadre_id=cadre_id,
+                grid_id=grid_id,
+                month=month,
+                checklist_version=version,
+                status=status,
+                started_by=user,
+            )
+            concern = 0
+            for item_id, _circle in items:
+                if status == "draft" and rng.random() < 0.4:
+                    rating, note = "", ""
+                elif rng.random() < CONCERN_SHARE:
+                    rating, note = "concern", rng.choice(CONCERN_NOTES)
+                    concern += 1
+                else:
+                    rating, note = "normal", ""
+                lines.append(CardItem(card=card, checklist_item_id=item_id, rating=rating, note=note))
+            card.concern_count = concern
+            if sent or status == "returned":
+                at = timezone.make_aware(datetime.datetime.combine(day(), datetime.time(20, 0)))
+                card.submitted_at, card.submitted_by = at, user
+                if status == "reviewed":
+                    card.reviewed_at, card.reviewed_by = at, user
+            cards.append(card)
+            counts["cards"] += 1
+            counts["items"] += len(items)
+            counts["concerns"] += concern if sent else 0
+            if len(cards) == 2000:
+                flush()
+                log(f"cards: {counts['cards']}", progress=True)
+        flush()
+        log(
+            f"cards: {counts['cards']}, items: {counts['items']}, of concern on sent cards: {counts['concerns']}"
+        )
+
+        entries = [
+            RegisterEntry(
+                cadre_id=cadre_id,
+                grid_id=grid_id,
+                aspect=rng.choice(aspects),
+                recorded_on=day(),
+                content=rng.choice(REGISTER_TEXTS),
+                author=user,
+            )
+            for cadre_id, grid_id, _path in cadres
+            if rng.random() < REGISTER_PER_CADRE
+        ]
+        RegisterEntry.objects.bulk_create(entries, batch_size=5000)
+        circles, circle_weights = weighted((*CIRCLE_WEIGHTS, ("", 30)))
+        diary = [
+            DiaryEntry(
+                grid_id=grid_id,
+                author=user,
+                visited_on=day(),
+                place=rng.choice(DIARY_PLACES),
+                heard=rng.choice(DIARY_TEXTS),
+                circle=rng.choices(circles, circle_weights)[0],
+            )
+            for grid_id, _path in grids
+            for _ in range(rng.randint(DIARY_PER_GRID - 2, DIARY_PER_GRID + 2))
+        ]
+        DiaryEntry.objects.bulk_create(diary, batch_size=5000)
+        log(f"register entries: {len(entries)}, diary entries: {len(diary)}")
+
+        reports = []
+        channels, channel_weights = weighted(CHANNEL_WEIGHTS)
+        report_circles, report_circle_weights = weighted(CIRCLE_WEIGHTS)
+        findings, finding_weights = weighted(FINDING_WEIGHTS)
+        for _ in range(round(len(cadres) * REPORTS_PER_CADRE)):
+            cadre_id, grid_id, path = rng.choice(cadres)
+            received = day()
+            status = rng.choices(("received", "handling", "concluded", "closed"), (20, 50, 15, 15))[0]
+            report = Report(
+                received_on=received,
+                channel=rng.choices(channels, channel_weights)[0],
+                circle=rng.choices(report_circles, report_circle_weights)[0],
+                subject_cadre_id=cadre_id,
+                what=rng.choice(WHAT_WHO) + rng.choice(WHAT_DOES) + "。",
+                grid_id=grid_id if rng.random() < 0.4 else None,
+                supervising_path=path,
+                routed_because="subject_grid",
+                status=status,
+                urgent=rng.random() < URGENT_SHARE,
+                transfer_due=received + datetime.timedelta(days=7),
+                acceptance_reply_due=received + datetime.timedelta(days=21),
+                receipt_hash=receipt_hash("".join(rng.choice(ALPHABET) for _ in range(CODE_LENGTH))),
+            )
+            if status != "received":
+                report.accepted_on = received
+                report.disposal, report.disposal_on = "preliminary", received
+                report.verify_due = received + datetime.timedelta(days=21)
+            if status in ("concluded", "closed"):
+                report.finding = rng.choices(findings, finding_weights)[0]
+                report.finding_on = min(
+                    received + datetime.timedelta(days=rng.randint(3, 12)),
+                    month + datetime.timedelta(days=days - 1),
+                )
+                report.result_reply_due = report.finding_on + datetime.timedelta(days=21)
+            if status == "closed":
+                report.result_replied_on = report.closed_on = report.finding_on
+            reports.append(report)
+        Report.objects.bulk_create(reports, batch_size=5000)
+        matters = 0
+        try:
+            from gridwatch.monthly.models import UrgentMatter
+        except ImportError:  # the monthly app is not there: no urgent matters
+            UrgentMatter = None
+        if UrgentMatter is not None:
+            picked = [rng.choice(cadres) for _ in range(round(counties * URGENT_MATTERS_PER_COUNTY) or 1)]
+            township_of = {path: pk for pk, path in townships}
+            UrgentMatter.objects.bulk_create(
+                UrgentMatter(
+                    area_id=township_of[path[: path.index("/", path.index("/") + 1) + 1]],
+                    cadre_id=cadre_id,
+                    circle=rng.choice(report_circles),
+                    title=rng.choice(URGENT_TITLES),
+                    details="经初步了解，情况基本属实，已安排专人跟进。",
+                    reported_by=user,
+                    reported_at=timezone.make_aware(datetime.datetime.combine(day(), datetime.time(10, 0))),
+                )
+                for cadre_id, _grid, path in picked
+            )
+            matters = len(picked)
+        log(f"reports: {len(reports)}, urgent matters: {matters}")
+        JobMark.objects.create(key=f"{MONTH_MARK_PREFIX}{month.isoformat()}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    elapsed = time.perf_counter() - started
+    log(f"month {month:%Y-%m}: done in {elapsed:.1f}s")
+    return elapsed, month
+
+
 def main(argv=None):
     args = parse_args(argv)
     generate(args.cadres, seed=args.seed, force=args.force, phones=not args.no_phones, quiet=args.quiet)
     if args.reports:
         generate_reports(args.reports, seed=args.seed, quiet=args.quiet)
+    if args.month:
+        import datetime
+
+        month = None if args.month == "last" else datetime.date.fromisoformat(args.month + "-01")
+        generate_month(month, seed=args.seed, quiet=args.quiet)
 
 
 if __name__ == "__main__":

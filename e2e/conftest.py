@@ -9,9 +9,11 @@ Run: ``.venv/bin/pytest -q e2e``. Without /usr/bin/chromium the tests are skippe
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one unless
 # told that this is safe (it is: the loop only drives the browser).
@@ -93,7 +95,14 @@ def watch():
 
 
 @pytest.fixture
-def new_page(browser, live_server, watch, settings):
+def reference_data(transactional_db):
+    """What a real installation has from its data migrations, which the flush ending every live-server test
+    empties: the four-circles checklist (loaded again, idempotently)."""
+    call_command("load_checklist", stdout=StringIO())
+
+
+@pytest.fixture
+def new_page(browser, live_server, watch, settings, reference_data):
     """``new_page(width=375)`` opens a page in a fresh context (own cookies) on the live server."""
     settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
     contexts = []

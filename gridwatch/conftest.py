@@ -214,6 +214,18 @@ def cadre_user(cadre_a):
 
 
 @pytest.fixture
+def community_org_a(community_a):
+    """The community party organisation of community A (its grids A1 and A2)."""
+    return make_user("party_a", role=Role.COMMUNITY_ORG, area=community_a)
+
+
+@pytest.fixture
+def office(county):
+    """The leading-group office (领导小组办公室), county-wide."""
+    return make_user("office", role=Role.OFFICE, area=county)
+
+
+@pytest.fixture
 def system_admin(county):
     return make_user("sysadmin", role=Role.SYSTEM_ADMIN, area=county)
 

@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "gridwatch.accounts",
     "gridwatch.cases",
     "gridwatch.supervision",
+    "gridwatch.monthly",
+    "gridwatch.commitments",
+    "gridwatch.evaluations",
     "gridwatch.api",
 ]
 
@@ -251,6 +254,14 @@ GRIDWATCH_ATTACHMENT_MAX_PIXELS = int(env("GRIDWATCH_ATTACHMENT_MAX_PIXELS", 40_
 # A scanner that cannot be reached refuses the file (fail closed).
 GRIDWATCH_CLAMD = env("GRIDWATCH_CLAMD", "")
 GRIDWATCH_CLAMD_TIMEOUT = float(env("GRIDWATCH_CLAMD_TIMEOUT", 30))
+GRIDWATCH_PDF_FONT = env("GRIDWATCH_PDF_FONT", "")  # Chinese TrueType font for PDFs (gridwatch.core.pdf)
+# The monthly information report (R13) is due by the end of this day of the following month.
+GRIDWATCH_MONTHLY_DUE_DAY = int(env("GRIDWATCH_MONTHLY_DUE_DAY", 5))
+GRIDWATCH_EVALUATION_MIN_BALLOTS = int(env("GRIDWATCH_EVALUATION_MIN_BALLOTS", 5))  # valid, per group
+GRIDWATCH_EVALUATION_FLAG_NEGATIVE_SHARE = env("GRIDWATCH_EVALUATION_FLAG_NEGATIVE_SHARE", "0.333")
+GRIDWATCH_EVALUATION_FLAG_POSITIVE_BELOW = env("GRIDWATCH_EVALUATION_FLAG_POSITIVE_BELOW", "0.667")
+GRIDWATCH_EVALUATION_FORMULA = env("GRIDWATCH_EVALUATION_FORMULA", "standard")  # standard, strict or weighted
+GRIDWATCH_EVALUATION_COMBINE_RULE = env("GRIDWATCH_EVALUATION_COMBINE_RULE", "lower")  # lower or unit_first
 
 # Security headers (SECURITY.md item 9).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -342,5 +353,7 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": False},
         # The PDF parser's complaints about a resident's attachment may quote the file: never logged.
         "pypdf": {"handlers": [], "propagate": False},
+        # The demo runs tasks at once (ImmediateBackend): their start and end lines would only bury the logins.
+        "django_tasks": {"level": "WARNING" if DEMO_MODE else "INFO"},
     },
 }

@@ -31,6 +31,54 @@ NAV = [
         {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG} | GRID_ROLES,
         "compass",
     ),
+    # -- supervision: checklist and cards (entries of this part go right below this line)
+    # The roles of gridwatch.supervision.roles.CARD_READERS (the diary's readers).
+    (
+        "supervision:card_overview",
+        _("Supervision cards"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG} | GRID_ROLES,
+        "table",
+    ),
+    # -- supervision: register and inspections (entries of this part go right below this line)
+    # The roles of gridwatch.supervision.roles.REGISTER_READERS and INSPECTION_READERS.
+    (
+        "supervision:register_list",
+        _("Supervision register"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG} | GRID_ROLES,
+        "table",
+    ),
+    (
+        "supervision:inspection_list",
+        _("Inspections"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF} | GRID_ROLES,
+        "search",
+    ),
+    # -- monthly: monthly reports and urgent matters (entries of this part go right below this line)
+    # The roles of gridwatch.monthly.roles.READERS and URGENT_READERS.
+    (
+        "monthly:index",
+        _("Monthly reports"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF},
+        "table",
+    ),
+    (
+        "monthly:urgent_list",
+        _("Urgent matters"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF, Role.GRID_LEADER},
+        "bell",
+    ),
+    # -- commitments (entries of this part go right below this line)
+    ("commitments:mine", _("My commitments"), {Role.CADRE}, "file"),
+    ("commitments:list", _("Commitments"), REGISTRY_READERS, "inbox"),  # = commitments.roles.LIST_READERS
+    # -- evaluations (entries of this part go right below this line)
+    # The roles of gridwatch.evaluations.roles.READERS.
+    (
+        "evaluations:list",
+        _("Democratic evaluation"),
+        {Role.COMMUNITY_ORG, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.OFFICE},
+        "users",
+    ),
+    ("evaluations:grades", _("Unit annual grades"), {Role.UNIT_LIAISON}, "table"),
     ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),
     ("people:unit_list", _("Units"), REGISTRY_READERS, "units"),
     ("people:round_list", _("Data collection"), REGISTRY_EDITORS | {Role.OFFICE}, "inbox"),
@@ -46,6 +94,32 @@ NAV = [
 ]
 
 
+# The phone's tab bar holds four entries: each role's most used ones, by this rank (lower first; others 9;
+# a dict ranks by the user's roles, ``None`` for everyone else), shown in the menu's order. The rest are
+# under "More".
+TAB_RANK = {
+    "core:home": 0,
+    "cases:case_list": 1,
+    "people:my_file": 1,
+    "commitments:mine": 2,
+    "supervision:card_overview": {Role.GRID_LEADER: 2, Role.GRID_DEPUTY: 2, Role.GRID_SUPERVISOR: 2, None: 5},
+    "monthly:index": 2,
+    "evaluations:grades": 2,
+    "people:cadre_list": 3,
+    "cases:my_findings": 3,
+    "supervision:diary_list": 4,
+    "commitments:list": 4,
+}
+TAB_COUNT = 4
+
+
+def _tab_rank(url_name, roles):
+    rank = TAB_RANK.get(url_name, 9)
+    if isinstance(rank, dict):
+        return min((value for role, value in rank.items() if role in roles), default=rank[None])
+    return rank
+
+
 def navigation_for(request):
     roles = user_roles(request.user)
     current = request.resolver_match.view_name if request.resolver_match else ""
@@ -59,6 +133,10 @@ def navigation_for(request):
                 "label": label,
                 "icon": icon,
                 "active": current.split(":")[0] == url_name.split(":")[0] and current == url_name,
+                "rank": _tab_rank(url_name, roles),
             }
         )
+    chosen = sorted(range(len(items)), key=lambda i: (items[i]["rank"], i))[:TAB_COUNT]
+    for i, item in enumerate(items):
+        item["tab"] = i in chosen
     return items

@@ -73,6 +73,53 @@ ACTION_LABELS = {
     # -- supervision: sentiment diary (labels of this part go right below this line)
     "diary.create": _("Sentiment diary entry written"),
     "diary.update": _("Sentiment diary entry changed"),
+    # -- supervision: checklist and cards (labels of this part go right below this line)
+    "checklist.version_create": _("Checklist version made"),
+    "card.start": _("Supervision card started"),
+    "card.item_save": _("Supervision card item saved"),
+    "card.submit": _("Supervision card submitted"),
+    "card.accept": _("Supervision card accepted"),
+    "card.return": _("Supervision card returned for correction"),
+    "card.view": _("Supervision card opened"),
+    "card.photo_view": _("Supervision card photo opened"),
+    # -- supervision: register and inspections (labels of this part go right below this line)
+    "register.create": _("Supervision register entry written"),
+    "register.update": _("Supervision register entry changed"),
+    "register.view": _("Supervision register opened"),
+    "inspection.record": _("Inspection recorded"),
+    "inspection.follow_up": _("Inspection followed up and closed"),
+    # -- monthly: monthly reports and urgent matters (labels of this part go right below this line)
+    "monthly.remarks": _("Monthly report remarks saved"),
+    "monthly.submit": _("Monthly report submitted"),
+    "monthly.receive": _("Monthly report received"),
+    "monthly.return": _("Monthly report returned for correction"),
+    "monthly.export": _("Monthly report exported"),
+    "monthly.summary_export": _("Monthly reports summary exported"),
+    "urgent.create": _("Urgent matter reported"),
+    "urgent.view": _("Urgent matter read"),
+    "urgent.acknowledge": _("Urgent matter acknowledged"),
+    # -- commitments (labels of this part go right below this line)
+    "commitment.create": _("Commitments written"),
+    "commitment.update": _("Commitments changed"),
+    "commitment.submit": _("Commitments sent for review"),
+    "commitment.publish": _("Commitments approved and published"),
+    "commitment.return": _("Commitments returned for changes"),
+    "commitment.progress": _("Half-year fulfilment meeting recorded"),
+    "commitment.rate": _("Year-end commitment rating recorded"),
+    # -- evaluations (labels of this part go right below this line)
+    "evaluation.create": _("Evaluation campaign created"),
+    "evaluation.codes": _("Ballot codes printed"),
+    "evaluation.open": _("Evaluation voting opened"),
+    "evaluation.vote": _("Ballot cast"),
+    "evaluation.paper_enter": _("Paper ballot entered"),
+    "evaluation.paper_confirm": _("Paper ballot confirmed"),
+    "evaluation.paper_discard": _("Paper ballot discarded"),
+    "evaluation.close": _("Evaluation voting closed"),
+    "evaluation.publish": _("Evaluation results published"),
+    "evaluation.unit_grade": _("Unit annual grade recorded"),
+    "evaluation.unit_grade_import": _("Unit annual grades imported"),
+    "evaluation.dual_combine": _("Dual evaluation combined"),
+    "evaluation.dual_export": _("Dual evaluation exported"),
 }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from gridwatch.accounts.models import RoleAssignment, User
 from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
+from gridwatch.core.scoping import get_scope
 from gridwatch.people.models import Cadre, DeclaredRelation
 
 from .models import OPEN_STATUSES, Report, ReporterIdentity, ReportMessage, ReportStatus
@@ -68,8 +69,20 @@ def acts_on(user, report, roles):
     )
 
 
-def reports_for(user):
-    return Report.objects.for_user(user).exclude(subject_cadre_id__in=conflicted_cadres(user))
+def reports_for(user, *, wide=False):
+    """The reports ``user`` may see, less those they are recused from. ``wide`` gives the same rows with the
+    scope written as a prefix match, for reading one page of a scope of more than a thousand reports:
+    SQLite never serves ``LIKE 'p%'`` from the path index (its ``LIKE`` ignores case), so it walks
+    ``report_list_order_idx`` and stops after a page instead of sorting the whole scope (the range of
+    ``for_user`` is the better plan for a small scope; docs/performance.md, "the case list")."""
+    if wide:
+        q = Q(pk__in=[])
+        for path in get_scope(user).area_paths:  # Report.jurisdiction is by area only
+            q |= Q(supervising_path__startswith=path)
+        qs = Report.objects.filter(q)
+    else:
+        qs = Report.objects.for_user(user)
+    return qs.exclude(subject_cadre_id__in=conflicted_cadres(user))
 
 
 def overdue_q(today):
@@ -98,11 +111,12 @@ def report_next_due(report):
 
 
 def report_list(
-    *, user, circle=None, channel=None, status=None, urgent=False, mine=False, overdue=False, q=""
+    *, user, circle=None, channel=None, status=None, urgent=False, mine=False, overdue=False, q="", wide=False
 ):
     """The reports ``user`` may see, filtered: ``status`` is one status or ``"open"``; ``q`` a reference
-    (the first hex digits of the id) or a subject's name. Urgent reports first, then the newest."""
-    qs = reports_for(user)
+    (the first hex digits of the id) or a subject's name. Urgent reports first, then the newest. ``wide``:
+    see ``reports_for``."""
+    qs = reports_for(user, wide=wide)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:

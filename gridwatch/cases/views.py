@@ -238,7 +238,10 @@ def case_list(request):
     export (``export_views.case_filters``)."""
     filters = export_views.case_filters(request.GET)
     page = paginate(
-        request, selectors.report_list(user=request.user, **filters), settings.GRIDWATCH_PAGE_SIZE
+        request,
+        selectors.report_list(user=request.user, **filters),
+        settings.GRIDWATCH_PAGE_SIZE,
+        wide=selectors.report_list(user=request.user, wide=True, **filters),
     )
     today = timezone.localdate()
     rows = list(page.object_list)

@@ -21,6 +21,10 @@ class CappedPaginator(Paginator):
         return f"{COUNT_CAP}+" if self.count_is_capped else str(self.count)
 
 
-def paginate(request, queryset, per_page):
+def paginate(request, queryset, per_page, *, wide=None):
+    """One page of ``queryset``. ``wide``, the same rows written for a large result, is what the page is
+    read from when the count reaches the cap (``cases.selectors.reports_for``)."""
     paginator = CappedPaginator(queryset, per_page)
+    if wide is not None and paginator.count_is_capped:
+        paginator.object_list = wide
     return paginator.get_page(request.GET.get("page"))

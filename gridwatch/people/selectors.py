@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from gridwatch.accounts.roles import REGISTRY_EDITORS, Role
-from gridwatch.core.scoping import Scope
+from gridwatch.core.scoping import Scope, get_scope
 from gridwatch.core.text import prefix_range
 from gridwatch.geography.models import Area, Level
 
@@ -16,6 +16,7 @@ from .models import (
     CadreStatus,
     CollectionRound,
     DeclaredRelation,
+    FileEntryKind,
     RoundStatus,
     Unit,
     UnitSubmission,
@@ -48,13 +49,42 @@ def cadre_list(*, user, q="", unit=None, area_path=None, status=None, rank=None)
     return qs.select_related("unit", "supervising_grid__parent").order_by("name_pinyin", "id")
 
 
+# Who reads the observations of a cadre's file (supervision cards, register entries): the staff and grid
+# teams over the cadre's grid. The cadre sees only verified findings, warnings, commitments and evaluation
+# results (the plan), and recusal keeps their unit (liaison, colleagues) and declared relations out too.
+OBSERVATION_READERS = {
+    Role.COUNTY_STAFF,
+    Role.OFFICE,
+    Role.LIAISON,
+    Role.TOWNSHIP_STAFF,
+    Role.COMMUNITY_ORG,
+    Role.GRID_LEADER,
+    Role.GRID_DEPUTY,
+    Role.GRID_SUPERVISOR,
+}
+
+
+def reads_observations(user, cadre):
+    """Whether the observations of ``cadre``'s file are shown to ``user``: a role of
+    ``OBSERVATION_READERS`` over the cadre's supervising grid, and no conflict (回避: the cadre themself,
+    their unit's liaison or colleagues, a declared relation). At most two small queries."""
+    scope = get_scope(user)
+    if not (scope.roles & OBSERVATION_READERS) or not scope.covers_path(cadre.supervising_path):
+        return False
+    if cadre.user_id is not None and cadre.user_id == user.pk:
+        return False
+    if cadre.unit_id in scope.unit_ids:
+        return False
+    if Cadre.objects.filter(user=user, unit_id=cadre.unit_id).exists():
+        return False
+    return not DeclaredRelation.objects.filter(user=user, cadre=cadre).exists()
+
+
 def cadre_timeline(*, user, cadre):
-    return (
-        CadreFileEntry.objects.for_user(user)
-        .filter(cadre=cadre)
-        .select_related("recorded_by")
-        .order_by("-at", "-id")
-    )
+    qs = CadreFileEntry.objects.for_user(user).filter(cadre=cadre)
+    if not reads_observations(user, cadre):
+        qs = qs.exclude(kind=FileEntryKind.OBSERVATION)
+    return qs.select_related("recorded_by").order_by("-at", "-id")
 
 
 def unit_list(*, user, q=""):

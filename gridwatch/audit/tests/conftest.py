@@ -35,3 +35,15 @@ def pytest_runtest_teardown(item, nextitem):
         if transactional:
             with blocker.unblock():
                 audit_triggers(create=True)
+                _restore_migrated_rows()
+
+
+def _restore_migrated_rows():
+    """The flush also took what data migrations loaded (the four-circles checklist, the chain's head), which
+    the tests run after this one in the same process expect: load it again from the copy Django serialised
+    when it made the test database (kept because the transactional test asks for ``serialized_rollback``)."""
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        connection.creation.deserialize_db_from_string(contents)

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from gridwatch.cases.models import Report
 from gridwatch.cases.tests.conftest import file_report
 
 
@@ -29,3 +30,35 @@ def test_it_filters_by_circle(as_user, county_officer, cadre_a, grid_a):
     file_report(subject_name="赵六", grid=grid_a, circle="social")
     body = as_user(county_officer).get(reverse("cases:case_list") + "?circle=family").content.decode()
     assert "张伟" in body and "赵六" not in body
+
+
+def _page_names(client, **params):
+    response = client.get(reverse("cases:case_list"), params)
+    assert response.status_code == 200
+    return [report.subject_label for report in response.context["rows"]], response.context["page"]
+
+
+def test_it_reads_a_capped_scope_through_the_prefix_match_with_the_same_rows(
+    as_user, county_officer, township_officer_a, cadre_a, cadre_b, grid_a, grid_b, monkeypatch
+):
+    """Past the count cap the page is read with the scope as a prefix match (for SQLite's plan): the same
+    reports in the same order, no report of another township, and recusal still applies."""
+    for i in range(4):
+        report, _code = file_report(subject_name=f"甲{i}", grid=grid_a)
+    Report.objects.filter(pk=report.pk).update(urgent=True)  # the order's first key is exercised too
+    file_report(subject_cadre=cadre_a, grid=grid_a)
+    file_report(subject_name="乙", grid=grid_b)
+    client = as_user(township_officer_a)
+    before, page = _page_names(client)
+    assert not page.paginator.count_is_capped
+    monkeypatch.setattr("gridwatch.core.pagination.COUNT_CAP", 3)
+    after, page = _page_names(client)
+    assert page.paginator.count_is_capped
+    # A capped page holds at most the cap + 1 rows the count saw: the first four here.
+    assert after == before[:4] and "乙" not in before and len(before) == 5
+    # The township officer who is the subject's colleague (a declared relation here) is recused on both.
+    from gridwatch.people.models import DeclaredRelation
+
+    DeclaredRelation.objects.create(user=township_officer_a, cadre=cadre_a, kind="spouse")
+    recused, page = _page_names(client)
+    assert page.paginator.count_is_capped and recused == [name for name in before if name != cadre_a.name]

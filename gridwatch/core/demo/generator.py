@@ -169,6 +169,16 @@ class _Generator:
         self.make_reports()
         self.make_diary()
         self.make_case_handling()
+        # -- supervision: checklist and cards (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.supervision.demo_cards", fromlist=["seed"]).seed(self)
+        # -- supervision: register and inspections (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.supervision.demo_register", fromlist=["seed"]).seed(self)
+        # -- monthly: monthly reports and urgent matters (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.monthly.demo", fromlist=["seed"]).seed(self)
+        # -- commitments (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.commitments.demo", fromlist=["seed"]).seed(self)
+        # -- evaluations (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.evaluations.demo", fromlist=["seed"]).seed(self)
         from gridwatch.accounts.models import User
 
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)

@@ -21,7 +21,16 @@ TWO_FACTOR_EXEMPT = {
 OWN_CHECK_NAMESPACES = {
     "admin": "Django admin: restrict_admin (gridwatch/admin_site.py) admits system administrators only",
 }
-PUBLIC_NAMES = {"accounts:login", "core:healthz", "set_language"}
+# Beside the portal: the published commitments of a grid (R7) and the ballot and published results of the
+# democratic evaluation (R8).
+PUBLIC_NAMES = {
+    "accounts:login",
+    "core:healthz",
+    "set_language",
+    "commitments:public_grid",
+    "evaluations:ballot",
+    "evaluations:results",
+}
 
 
 def _walk(patterns, namespace=None):

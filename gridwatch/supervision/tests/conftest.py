@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from gridwatch.conftest import make_user
-from gridwatch.geography.models import GridTeamMember
+from gridwatch.geography.models import GridTeamMember, Liaison
 from gridwatch.supervision import services
 
 
@@ -48,3 +48,11 @@ def entry_a(grid_supervisor, grid_a, cadre_a):
 @pytest.fixture
 def entry_b(grid_supervisor_b, grid_b, cadre_b):
     return write_entry(grid_supervisor_b, grid_b, cadre=cadre_b)
+
+
+@pytest.fixture
+def commission_liaison(township_a, grid_a2):
+    """A commission liaison of township A whose linked grid is A2."""
+    user = make_user("commission_liaison")
+    Liaison.objects.create(user=user, grid=grid_a2).townships.add(township_a)
+    return user

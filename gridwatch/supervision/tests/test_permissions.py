@@ -5,32 +5,11 @@ sign-in page."""
 import pytest
 from django.urls import reverse
 
-from gridwatch.accounts.roles import Role
-from gridwatch.conftest import make_user
-from gridwatch.geography.models import Liaison
-
 from .conftest import team_member
 
 
 def url(name, entry=None):
     return reverse(f"supervision:{name}", args=[entry.pk] if entry is not None else [])
-
-
-@pytest.fixture
-def community_org_a(community_a):
-    return make_user("party_a", role=Role.COMMUNITY_ORG, area=community_a)
-
-
-@pytest.fixture
-def office(county):
-    return make_user("office", role=Role.OFFICE, area=county)
-
-
-@pytest.fixture
-def commission_liaison(township_a, grid_a2):
-    user = make_user("commission_liaison")
-    Liaison.objects.create(user=user, grid=grid_a2).townships.add(township_a)
-    return user
 
 
 READERS_OF_A = [
