@@ -37,7 +37,7 @@ NAV = [
         "supervision:card_overview",
         _("Supervision cards"),
         {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG} | GRID_ROLES,
-        "table",
+        "clipboard",
     ),
     # -- supervision: register and inspections (entries of this part go right below this line)
     # The roles of gridwatch.supervision.roles.REGISTER_READERS and INSPECTION_READERS.
@@ -45,7 +45,7 @@ NAV = [
         "supervision:register_list",
         _("Supervision register"),
         {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG} | GRID_ROLES,
-        "table",
+        "book",
     ),
     (
         "supervision:inspection_list",
@@ -59,24 +59,24 @@ NAV = [
         "monthly:index",
         _("Monthly reports"),
         {Role.COUNTY_STAFF, Role.OFFICE, Role.LIAISON, Role.TOWNSHIP_STAFF},
-        "table",
+        "calendar",
     ),
     (
         "monthly:urgent_list",
         _("Urgent matters"),
         {Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF, Role.GRID_LEADER},
-        "bell",
+        "zap",
     ),
     # -- commitments (entries of this part go right below this line)
-    ("commitments:mine", _("My commitments"), {Role.CADRE}, "file"),
-    ("commitments:list", _("Commitments"), REGISTRY_READERS, "inbox"),  # = commitments.roles.LIST_READERS
+    ("commitments:mine", _("My commitments"), {Role.CADRE}, "flag"),
+    ("commitments:list", _("Commitments"), REGISTRY_READERS, "flag"),  # = commitments.roles.LIST_READERS
     # -- evaluations (entries of this part go right below this line)
     # The roles of gridwatch.evaluations.roles.READERS.
     (
         "evaluations:list",
         _("Democratic evaluation"),
         {Role.COMMUNITY_ORG, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.OFFICE},
-        "users",
+        "ballot",
     ),
     ("evaluations:grades", _("Unit annual grades"), {Role.UNIT_LIAISON}, "table"),
     ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),

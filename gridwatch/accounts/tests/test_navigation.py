@@ -30,3 +30,14 @@ def test_it_puts_each_roles_most_used_sections_in_the_tab_bar(as_user, request, 
 def test_it_marks_more_as_current_on_a_section_outside_the_tab_bar(as_user, grid_supervisor):
     body = as_user(grid_supervisor).get(reverse("supervision:diary_list")).content.decode()
     assert re.search(r'class="more-tab is-active"', body)
+
+
+def test_it_draws_every_menu_entry_with_an_icon_that_exists():
+    """An icon missing from icons.svg shows as an empty square in the menu and the tab bar."""
+    from django.contrib.staticfiles import finders
+
+    from gridwatch.accounts.navigation import NAV
+
+    with open(finders.find("icons.svg"), encoding="utf-8") as sprite:
+        symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite.read()))
+    assert {icon for *_rest, icon in NAV} <= symbols
