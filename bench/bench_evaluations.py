@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.bench_cadres import p95  # noqa: E402
+
 TARGET_RATIO = 1.5
 BALLOTS = 100_000
 CADRES = 20
@@ -252,10 +254,6 @@ def run_baseline(evaluation, sql=None):
             sql or BASELINE, [evaluation.pk.hex if connection.vendor == "sqlite" else evaluation.pk]
         )
         return cursor.fetchall()
-
-
-def p95(values):
-    return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
 
 
 def main():

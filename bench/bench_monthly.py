@@ -34,7 +34,6 @@ iterated), on PostgreSQL the whole execution.
 import argparse
 import datetime
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.bench_cadres import machine as shared_machine  # noqa: E402
+from bench.bench_cadres import p95  # noqa: E402
+from bench.bench_cases import postgres_database  # noqa: E402
 
 TARGET_RATIO = 2.0
 COUNTED_STATUSES = ("submitted", "reviewed")
@@ -66,15 +69,6 @@ def database_env(args):
     else:
         env["GRIDWATCH_SQLITE_PATH"] = str(Path(args.sqlite_dir).resolve() / f"monthly_{args.cadres}.sqlite3")
     return env
-
-
-def create_postgres_database(postgres, cadres):
-    import psycopg
-
-    name = f"gridwatch_bench_monthly_{cadres}"
-    with psycopg.connect(f"{postgres.rstrip('/')}/postgres", autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def ensure_dataset(args, env):
@@ -196,12 +190,6 @@ def check_all_rows(compiled, rows, townships, path_length):
                 )
 
 
-def p95(values):
-    if len(values) < 2:
-        return max(values)
-    return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-
 def dataset_counts(month):
     from gridwatch.cases.models import Report
     from gridwatch.geography.models import Area, Level
@@ -226,33 +214,15 @@ def dataset_counts(month):
 
 
 def machine():
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import django
+    """The run's machine line (``bench_cadres.machine``) for this process's database."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("select sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]}"
-    else:
-        connection.ensure_connection()
-        database = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "database": database,
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
-    }
+            return shared_machine([{"sqlite": cursor.fetchone()[0]}])
+    connection.ensure_connection()
+    return shared_machine([{"postgres": f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"}])
 
 
 def check_same_figures(compiled, baseline, townships, path_length):
@@ -284,7 +254,7 @@ def main():
 
     env = database_env(args)
     if args.postgres:
-        create_postgres_database(args.postgres, args.cadres)
+        postgres_database(args.postgres, f"monthly_{args.cadres}")
     elapsed = ensure_dataset(args, env)
     print(f"dataset of {args.cadres:,} cadres and the month {args.month} ready ({elapsed:.0f}s)", flush=True)
 

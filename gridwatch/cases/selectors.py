@@ -9,7 +9,6 @@ from django.utils import timezone
 from gridwatch.accounts.models import RoleAssignment, User
 from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
-from gridwatch.core.scoping import get_scope
 from gridwatch.people.models import Cadre, DeclaredRelation
 
 from .models import OPEN_STATUSES, Report, ReporterIdentity, ReportMessage, ReportStatus
@@ -75,13 +74,7 @@ def reports_for(user, *, wide=False):
     SQLite never serves ``LIKE 'p%'`` from the path index (its ``LIKE`` ignores case), so it walks
     ``report_list_order_idx`` and stops after a page instead of sorting the whole scope (the range of
     ``for_user`` is the better plan for a small scope; docs/performance.md, "the case list")."""
-    if wide:
-        q = Q(pk__in=[])
-        for path in get_scope(user).area_paths:  # Report.jurisdiction is by area only
-            q |= Q(supervising_path__startswith=path)
-        qs = Report.objects.filter(q)
-    else:
-        qs = Report.objects.for_user(user)
+    qs = Report.objects.for_user(user, prefix_match=wide)
     return qs.exclude(subject_cadre_id__in=conflicted_cadres(user))
 
 
