@@ -72,6 +72,32 @@ def signed_in_client(user):
     return client
 
 
+def database_info():
+    """The database's vendor and version, for the machine line of a result block."""
+    from django.db import connection
+
+    info = {"vendor": connection.vendor}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            info["sqlite"] = cursor.execute("select sqlite_version()").fetchone()[0]
+    else:
+        info["postgres"] = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return info
+
+
+def serve(get):
+    """Answer the parent's commands on standard input, one JSON object a line ({"case": key, "n": requests}),
+    with the wall times in milliseconds of ``n`` calls of ``get(key)``."""
+    for line in sys.stdin:
+        command = json.loads(line)
+        timings = []
+        for _ in range(command["n"]):
+            started = time.perf_counter()
+            get(command["case"])
+            timings.append((time.perf_counter() - started) * 1000)
+        print(json.dumps(timings), flush=True)
+
+
 def worker():
     """Serve commands from the parent, one JSON object a line: {"case": key, "n": requests}."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridwatch.settings")
@@ -114,12 +140,7 @@ def worker():
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         return response
 
-    info = {"cadres": Cadre.objects.count(), "vendor": connection.vendor, "cases": {}}
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            info["sqlite"] = cursor.execute("select sqlite_version()").fetchone()[0]
-    else:
-        info["postgres"] = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    info = {"cadres": Cadre.objects.count(), **database_info(), "cases": {}}
     for key in requests:
         get(key)  # the first request of a case loads templates, translations and the scope
         with CaptureQueriesContext(connection) as queries:
@@ -133,24 +154,19 @@ def worker():
             "sql": [q["sql"] for q in queries.captured_queries],
         }
     print(json.dumps(info, ensure_ascii=False), flush=True)
-    for line in sys.stdin:
-        command = json.loads(line)
-        timings = []
-        for _ in range(command["n"]):
-            started = time.perf_counter()
-            get(command["case"])
-            timings.append((time.perf_counter() - started) * 1000)
-        print(json.dumps(timings), flush=True)
+    serve(get)
 
 
 # ---------------------------------------------------------------------------------------------- parent
 
 
 class Worker:
-    def __init__(self, size, env):
+    """A worker process on one dataset; ``script`` is the benchmark whose ``--worker`` mode it runs."""
+
+    def __init__(self, size, env, script=__file__):
         self.size = size
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker"],
+            [sys.executable, str(script), "--worker"],
             env=env,
             cwd=ROOT,
             stdin=subprocess.PIPE,

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_cadres import machine, p95, signed_in_client  # noqa: E402
+from bench.bench_cadres import database_info, machine, p95, serve, signed_in_client  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:cases:begin -->", "<!-- bench:cases:end -->"
@@ -104,12 +104,7 @@ def list_worker():
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         return response
 
-    info = {"reports": Report.objects.count(), "vendor": connection.vendor, "cases": {}}
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            info["sqlite"] = cursor.execute("select sqlite_version()").fetchone()[0]
-    else:
-        info["postgres"] = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    info = {"reports": Report.objects.count(), **database_info(), "cases": {}}
     for key in requests:
         get(key)  # the first request of a case loads templates, translations and the scope
         with CaptureQueriesContext(connection) as queries:
@@ -122,14 +117,7 @@ def list_worker():
             "sql": [q["sql"] for q in queries.captured_queries],
         }
     print(json.dumps(info, ensure_ascii=False), flush=True)
-    for line in sys.stdin:
-        command = json.loads(line)
-        timings = []
-        for _ in range(command["n"]):
-            started = time.perf_counter()
-            get(command["case"])
-            timings.append((time.perf_counter() - started) * 1000)
-        print(json.dumps(timings), flush=True)
+    serve(get)
 
 
 class ListWorker:

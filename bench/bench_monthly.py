@@ -9,26 +9,27 @@ The dataset is generated once by ``bench/generate.py --cadres N --month YYYY-MM`
 the cadre registry plus one month of records, a supervision card for every serving cadre with an item per
 checklist item, register and diary entries, reports and urgent matters.
 
-In one process, in alternating order every round so that both see the same machine load, it times:
+In one process, in alternating order every round so that all see the same machine load, it times:
 ``compile_month(townships=<all townships>, month=...)`` (what the county's overview of the month costs), the
-baseline, and ``compile_month`` of the largest township. The baseline is ONE statement written by hand and
-run with ``cursor.execute``: the month's items of concern on sent cards, joined to their card, grid and
-checklist item, counted by township (the grid path's prefix) and circle. It reads the month's card items,
-the biggest set of rows the compilation reads (15 per card, one card per cadre), and computes the figure
-the compilation computes from them; its result is checked against ``compile_month``'s before timing.
+baseline, and ``compile_month`` of the largest township. The baseline, on which the issue's target is
+judged, is ONE statement written by hand and run with ``cursor.execute``: a UNION ALL of aggregates by
+township (the grid's or the supervising path's prefix) over every set of rows the compilation reads, the
+month's cards by status, items of concern on sent cards by circle, register entries by heading, diary
+entries by circle, reports received by circle and concluded by finding: "one hand-written SQL aggregate over
+the same rows". Its totals are checked against ``compile_month``'s, township by township and kind by kind,
+before timing.
 
-Two more references are timed in the same rounds and reported beside it (the issue's target is judged on
-the baseline alone): a second hand-written statement, one UNION ALL of aggregates by township over every
-set of rows the compilation reads (cards, card items, register and diary entries, reports; its totals are
-checked against ``compile_month``'s too), and ``compile_month``'s own statements as captured, run with
-``cursor.execute`` and ``fetchall`` (what the database alone costs, without Django and the Python that
-attributes the rows to townships).
+Two more references are timed in the same rounds and reported beside it: the items of concern alone (one
+GROUP BY over the card items, the largest of those sets of rows, by township and circle; its counts are
+checked against ``compile_month``'s too), which was the baseline of the first write-ups, and
+``compile_month``'s own statements as captured, run with ``cursor.execute`` and ``fetchall`` (what the
+database alone costs, without Django and the Python that builds the figures).
 
 Reported: the queries of ``compile_month`` for one township and for all (``CaptureQueriesContext``), the
 median and 95th percentile of the wall time of each, and the ratio all-townships / baseline. The issue's
-target: the same number of queries for one township and for all, and the ratio at most 2. With ``--sql``,
-each statement's time as Django measures it: on SQLite only the first step (the rows are read while
-iterated), on PostgreSQL the whole execution.
+target: the same number of queries for one township and for all, and the ratio at most 2 (median and p95).
+With ``--sql``, each statement's time as Django measures it: on SQLite only the first step (the rows are
+read while iterated), on PostgreSQL the whole execution.
 """
 
 import argparse
@@ -88,8 +89,9 @@ def ensure_dataset(args, env):
     return time.perf_counter() - started
 
 
-def baseline_sql():
-    """The hand-written aggregate, and the length of a township's path (county code/township code/)."""
+def concerns_sql():
+    """The items of concern alone (a reference beside the baseline, the baseline of the first write-ups):
+    the month's items of concern on sent cards counted by township (the grid path's prefix) and circle."""
     from gridwatch.geography.models import Area
     from gridwatch.supervision.models import CardItem, ChecklistItem, SupervisionCard
 
@@ -104,21 +106,21 @@ def baseline_sql():
     )
 
 
-def run_baseline(month, path_length):
+def run_concerns(month, path_length):
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            baseline_sql(), [path_length, month.isoformat(), *COUNTED_STATUSES, "concern", path_length]
+            concerns_sql(), [path_length, month.isoformat(), *COUNTED_STATUSES, "concern", path_length]
         )
         return cursor.fetchall()
 
 
-def all_rows_sql():
-    """A second reference, reported beside the baseline (not the issue's target): ONE hand-written statement
-    over every set of rows ``compile_month`` reads, not only the card items: the month's cards by status,
-    items of concern by circle, register entries by heading, diary entries by circle, reports received by
-    circle and concluded by finding, each counted by township (the path's prefix), in one UNION ALL."""
+def baseline_sql():
+    """The baseline, on which the issue's target is judged: ONE hand-written statement over every set of rows
+    ``compile_month`` reads: the month's cards by status, items of concern by circle, register entries by
+    heading, diary entries by circle, reports received by circle and concluded by finding, each counted by
+    township (the path's prefix), in one UNION ALL."""
     from gridwatch.cases.models import Report
     from gridwatch.geography.models import Area
     from gridwatch.supervision.models import (
@@ -154,13 +156,13 @@ def all_rows_sql():
     )
 
 
-def run_all_rows(month, path_length):
+def run_baseline(month, path_length):
     from django.db import connection
 
     following = (month + datetime.timedelta(days=32)).replace(day=1)
     params = {"n": path_length, "start": month.isoformat(), "end": following.isoformat()}
     with connection.cursor() as cursor:
-        cursor.execute(all_rows_sql(), params)
+        cursor.execute(baseline_sql(), params)
         return cursor.fetchall()
 
 
@@ -175,8 +177,9 @@ def run_statements(statements):
             cursor.fetchall()
 
 
-def check_all_rows(compiled, rows, townships, path_length):
-    """The second reference's totals equal compile_month's, township by township and kind by kind."""
+def check_baseline(compiled, rows, townships, path_length):
+    """The baseline's totals equal compile_month's, township by township and kind by kind: otherwise the
+    comparison would be of two different computations."""
     totals = defaultdict(int)
     for kind, township_path, _code, count in rows:
         totals[kind, township_path] += count
@@ -225,25 +228,27 @@ def machine():
     return shared_machine([{"postgres": f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"}])
 
 
-def check_same_figures(compiled, baseline, townships, path_length):
-    """The baseline counts the same items of concern as compile_month, township by township and circle by
-    circle: otherwise the comparison would be of two different computations."""
+def check_concerns(compiled, rows, townships, path_length):
+    """The items of concern alone: the same counts as compile_month's, township by township and circle by
+    circle."""
     by_sql = defaultdict(dict)
-    for township_path, circle, count in baseline:
+    for township_path, circle, count in rows:
         by_sql[township_path][circle] = count
     for township in townships:
         figures = compiled[township.pk]["concerns"]["by_circle"]
         wanted = {circle: n for circle, n in figures.items() if n}
         got = by_sql.get(township.path[:path_length], {})
         if wanted != got:
-            raise SystemExit(f"baseline and compile_month differ for {township.path}: {got} != {wanted}")
+            raise SystemExit(
+                f"items of concern of {township.path}: the statement counts {got}, compile_month {wanted}"
+            )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cadres", type=int, default=100_000)
     parser.add_argument("--month", default="2026-11", help="the month of the records, YYYY-MM")
-    parser.add_argument("--runs", type=int, default=15, help="timed rounds (each times all three)")
+    parser.add_argument("--runs", type=int, default=15, help="timed rounds (each times all five)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
     parser.add_argument("--postgres", default="", help="PostgreSQL server URL without a database name")
     parser.add_argument("--sqlite-dir", default=str(ROOT / "var" / "bench"), help="where the SQLite file is")
@@ -303,12 +308,12 @@ def main():
         compiled = compile_month(townships=townships, month=month)
     total_ms = (time.perf_counter() - started) * 1000
     sql_ms = sum(float(q["time"]) for q in all_queries.captured_queries) * 1000
-    check_same_figures(compiled, run_baseline(month, path_length), townships, path_length)
-    check_all_rows(compiled, run_all_rows(month, path_length), townships, path_length)
+    check_baseline(compiled, run_baseline(month, path_length), townships, path_length)
+    check_concerns(compiled, run_concerns(month, path_length), townships, path_length)
     statements = [query["sql"] for query in all_queries.captured_queries]
     print(
         f"queries: {len(one_queries)} for one township ({largest.name}, {sizes.get(largest.path, 0)} "
-        f"cadres), {len(all_queries)} for all {len(townships):,}; the baseline's figures are the same",
+        f"cadres), {len(all_queries)} for all {len(townships):,}; the baseline's totals are the same",
         flush=True,
     )
     print(f"one compilation of all townships: {total_ms:.0f} ms, of which {sql_ms:.0f} ms in the database")
@@ -317,14 +322,16 @@ def main():
             sql = query["sql"]
             print(f"    {float(query['time']) * 1000:8.1f} ms  {sql[:300]}{' …' if len(sql) > 300 else ''}")
         print("    baseline: " + baseline_sql())
+        print("    items of concern alone: " + concerns_sql())
 
     cases = {
         "all": lambda: compile_month(townships=townships, month=month),
         "baseline": lambda: run_baseline(month, path_length),
         "one": lambda: compile_month(townships=[largest], month=month),
-        "all_rows": lambda: run_all_rows(month, path_length),
+        "concerns": lambda: run_concerns(month, path_length),
         "statements": lambda: run_statements(statements),
     }
+    load_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     timings = {key: [] for key in cases}
     order = list(cases)
     for round_ in range(args.warmup + args.runs):
@@ -340,12 +347,12 @@ def main():
     ratio_median = stats["all"][0] / stats["baseline"][0]
     ratio_p95 = stats["all"][1] / stats["baseline"][1]
     same = len(one_queries) == len(all_queries)
-    met = "yes" if same and ratio_p95 <= TARGET_RATIO else "**no**"
+    met = "yes" if same and max(ratio_median, ratio_p95) <= TARGET_RATIO else "**no**"
     lines = [
         f"Run of {meta['date']} on {meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, "
-        f"Django {meta['django']}, {meta['database']}; load average at the end {meta['load']}. "
-        f"{args.runs} timed rounds after {args.warmup} untimed, each round timing the {len(cases)} in alternating "
-        "order. Times in milliseconds (wall clock, in process).",
+        f"Django {meta['django']}, {meta['database']}; load average at the start {load_start}, at the end "
+        f"{meta['load']}. {args.runs} timed rounds after {args.warmup} untimed, each round timing the "
+        f"{len(cases)} in alternating order. Times in milliseconds (wall clock, in process).",
         "",
         f"Dataset: {counts['cadres']:,} cadres, {counts['counties']:,} counties, {counts['townships']:,} "
         f"townships, {counts['grids']:,} grids; in {month:%Y-%m}: {counts['cards']:,} cards with "
@@ -356,21 +363,23 @@ def main():
         "|---|---|---|---|",
         f"| `compile_month`, all {len(townships):,} townships | {len(all_queries)} | {stats['all'][0]:.0f} "
         f"| {stats['all'][1]:.0f} |",
-        f"| baseline: one hand-written SQL aggregate | 1 | {stats['baseline'][0]:.0f} "
-        f"| {stats['baseline'][1]:.0f} |",
+        f"| **baseline**: one hand-written statement over all the rows it reads | 1 "
+        f"| {stats['baseline'][0]:.0f} | {stats['baseline'][1]:.0f} |",
         f"| `compile_month`, one township ({sizes.get(largest.path, 0)} cadres) | {len(one_queries)} "
         f"| {stats['one'][0]:.0f} | {stats['one'][1]:.0f} |",
-        f"| second reference: one hand-written statement over all the rows it reads | 1 "
-        f"| {stats['all_rows'][0]:.0f} | {stats['all_rows'][1]:.0f} |",
+        f"| for comparison: the items of concern alone (one GROUP BY over the card items) | 1 "
+        f"| {stats['concerns'][0]:.0f} | {stats['concerns'][1]:.0f} |",
         f"| `compile_month`'s own {len(all_queries)} statements, run raw (`cursor.execute`, `fetchall`) "
         f"| {len(all_queries)} | {stats['statements'][0]:.0f} | {stats['statements'][1]:.0f} |",
         "",
         f"All townships / baseline: **{ratio_median:.2f}×** (median), **{ratio_p95:.2f}×** (p95); target ≤ "
-        f"{TARGET_RATIO:g}× with the same number of queries for one township and for all: {met}.",
+        f"{TARGET_RATIO:g}× (median and p95) with the same number of queries for one township and for all: "
+        f"{met}.",
         "",
-        f"All townships / second reference: **{stats['all'][0] / stats['all_rows'][0]:.2f}×** (median), "
-        f"**{stats['all'][1] / stats['all_rows'][1]:.2f}×** (p95); all townships / its own statements run raw: "
-        f"**{stats['all'][0] / stats['statements'][0]:.2f}×** (median).",
+        f"For comparison: all townships / the items of concern alone: "
+        f"{stats['all'][0] / stats['concerns'][0]:.2f}× (median), {stats['all'][1] / stats['concerns'][1]:.2f}× "
+        f"(p95); all townships / its own statements run raw: {stats['all'][0] / stats['statements'][0]:.2f}× "
+        "(median).",
     ]
     table = "\n".join(lines)
     print()

@@ -38,8 +38,10 @@ def test_it_lets_a_township_officer_sign_in_search_and_open_a_file(
     device = enrol_totp(township_officer_a)
     page = new_page()
 
-    page.goto("/")
-    assert "/accounts/login/" in page.url
+    page.goto("/")  # the bare address: the public portal, with the staff sign-in at its foot
+    page.wait_for_url(re.compile(r"/portal/$"))
+    page.locator("footer a[href='/accounts/login/']").click()
+    page.wait_for_url(re.compile(r"/accounts/login/$"))
     shoot(page, "01-login")
     sign_in(page, township_officer_a, device=device)
     shoot(page, "02-home-township")

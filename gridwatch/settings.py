@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "gridwatch.monthly",
     "gridwatch.commitments",
     "gridwatch.evaluations",
+    "gridwatch.portal",
     "gridwatch.api",
 ]
 
@@ -106,7 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "gridwatch.accounts.middleware.SessionPolicyMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "gridwatch.accounts.middleware.LoginRequiredMiddleware",
     "gridwatch.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -261,6 +262,14 @@ GRIDWATCH_EVALUATION_MIN_BALLOTS = int(env("GRIDWATCH_EVALUATION_MIN_BALLOTS", 5
 GRIDWATCH_EVALUATION_FLAG_NEGATIVE_SHARE = env("GRIDWATCH_EVALUATION_FLAG_NEGATIVE_SHARE", "0.333")
 GRIDWATCH_EVALUATION_FLAG_POSITIVE_BELOW = env("GRIDWATCH_EVALUATION_FLAG_POSITIVE_BELOW", "0.667")
 GRIDWATCH_EVALUATION_FORMULA = env("GRIDWATCH_EVALUATION_FORMULA", "standard")  # standard, strict or weighted
+# The public portal (R23): the origins (e.g. https://www.example.gov.cn) whose pages may frame the portal's
+# embeddable pages (?embed=1); every other response keeps frame-ancestors 'none'.
+GRIDWATCH_EMBED_ORIGINS = [o for o in env("GRIDWATCH_EMBED_ORIGINS", "").split() if o]
+# The portal's address as residents reach it (e.g. https://jdjc.example.gov.cn), for the QR codes of the
+# notice-board sheets; empty: the address of the request that makes the sheet.
+GRIDWATCH_PUBLIC_URL = env("GRIDWATCH_PUBLIC_URL", "").rstrip("/")
+# How long browsers and proxies may keep a public page (seconds).
+GRIDWATCH_PUBLIC_MAX_AGE = int(env("GRIDWATCH_PUBLIC_MAX_AGE", 300))
 GRIDWATCH_EVALUATION_COMBINE_RULE = env("GRIDWATCH_EVALUATION_COMBINE_RULE", "lower")  # lower or unit_first
 
 # Security headers (SECURITY.md item 9).

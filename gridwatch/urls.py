@@ -19,8 +19,9 @@ urlpatterns = [
     path("monthly/", include("gridwatch.monthly.urls")),
     path("commitments/", include("gridwatch.commitments.urls")),
     path("evaluations/", include("gridwatch.evaluations.urls")),
-    path("report/", include("gridwatch.cases.public_urls")),
     path("api/", include("gridwatch.api.urls")),
+    # The public portal: /portal/, /grids/, /townships/, /standards/, /publicity/, /report/.
+    path("", include("gridwatch.portal.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

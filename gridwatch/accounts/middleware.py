@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -69,3 +70,13 @@ class TwoFactorRequiredMiddleware:
             target = "accounts:otp_verify" if has_device else "accounts:otp_enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Django's, except that a visitor who is not signed in and opens the site's root gets the public
+    portal (residents reach the site by its bare address), not the staff sign-in page."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.path == "/":
+            return redirect("portal:home")
+        return super().handle_no_permission(request, view_func)

@@ -79,6 +79,20 @@ NAV = [
         "ballot",
     ),
     ("evaluations:grades", _("Unit annual grades"), {Role.UNIT_LIAISON}, "table"),
+    # -- portal: standards (entries of this part go right below this line)
+    # The roles of gridwatch.portal.standards.roles.EDITORS.
+    ("portal:standard_manage", _("Standards"), {Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF}, "book"),
+    # -- portal: publicity (entries of this part go right below this line)
+    # The roles of gridwatch.portal.publicity.services.EDITORS.
+    ("portal:publicity_manage", _("Integrity culture"), {Role.COUNTY_STAFF, Role.OFFICE}, "globe"),
+    # -- portal: notice-board sheets (entries of this part go right below this line)
+    # The roles of gridwatch.portal.sheets.views.INDEX_READERS.
+    (
+        "portal:sheet_index",
+        _("Notice-board sheets"),
+        {Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF, Role.COMMUNITY_ORG},
+        "file",
+    ),
     ("people:cadre_list", _("Cadres"), REGISTRY_READERS, "people"),
     ("people:unit_list", _("Units"), REGISTRY_READERS, "units"),
     ("people:round_list", _("Data collection"), REGISTRY_EDITORS | {Role.OFFICE}, "inbox"),

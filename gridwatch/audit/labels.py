@@ -120,6 +120,29 @@ ACTION_LABELS = {
     "evaluation.unit_grade_import": _("Unit annual grades imported"),
     "evaluation.dual_combine": _("Dual evaluation combined"),
     "evaluation.dual_export": _("Dual evaluation exported"),
+    # -- portal: standards (labels of this part go right below this line)
+    "standard.create": _("Standard drafted"),
+    "standard.update": _("Standard draft changed"),
+    "standard.new_version": _("New version of a standard drafted"),
+    "standard.publish": _("Standard published"),
+    "standard.withdraw": _("Standard withdrawn"),
+    "standard.delete_draft": _("Standard draft deleted"),
+    # -- portal: publicity (labels of this part go right below this line)
+    "article.create": _("Article written"),
+    "article.update": _("Article changed"),
+    "article.publish": _("Article published"),
+    "article.republish": _("Article published again"),
+    "article.unpublish": _("Article withdrawn from the site"),
+    "article.delete": _("Article draft deleted"),
+    "article.image_add": _("Article image added"),
+    "article.image_update": _("Article image caption changed"),
+    "article.image_remove": _("Article image removed"),
+    "column.create": _("Publicity column created"),
+    "column.update": _("Publicity column renamed"),
+    "column.move": _("Publicity column moved"),
+    "column.delete": _("Publicity column deleted"),
+    # -- portal: notice-board sheets (labels of this part go right below this line)
+    "sheet.export": _("Notice-board sheets printed"),
 }
 
 

@@ -1,11 +1,9 @@
-"""The public side of reports: the mailbox and the follow-up. They belong to the public portal
-(ARCHITECTURE.md), whose namespace they use, so the URL policy test sees them as public by design."""
+"""The public side of reports: the mailbox and the follow-up. The public portal (``gridwatch.portal.urls``)
+mounts them under /report/ in its namespace, so the URL policy test sees them as public by design."""
 
 from django.urls import path
 
 from . import views
-
-app_name = "portal"
 
 urlpatterns = [
     path("", views.report_form, name="report_form"),

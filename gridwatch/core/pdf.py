@@ -377,3 +377,77 @@ def render_pdf(document: Document) -> bytes:
             else:
                 _paragraph(pdf, block)
     return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------------------- pages the caller lays out
+# Documents with a layout of their own (the portal's notice-board sheets) draw on a ``Canvas``: the same
+# Chinese font and fallback, line breaking (``wrap_text``) and faux bold, with A4 or A3 pages and QR codes.
+PAGE_SIZES = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # mm, portrait
+QR_DPI = 600  # a QR code's image is drawn at least this sharp, so that printed modules keep square edges
+
+
+class Canvas(FPDF):
+    """An empty PDF with the Chinese font loaded (``open_canvas``). No header or footer: a subclass draws
+    its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measured = {}  # as _Pdf: wrap_text's cache of widths
+
+    def strong(self, size, color=INK):
+        """Faux bold (the font has one weight) in ``color``: strokes of 0.03 em of the same colour."""
+        self.set_font(FONT, size=size)
+        self.set_text_color(*color)
+        self.text_mode = TextMode.FILL_STROKE
+        self.set_line_width(size * 0.03 * 0.3528)
+        self.set_draw_color(*color)
+
+    def plain(self, size, color=INK):
+        self.text_mode = TextMode.FILL
+        self.set_line_width(0.2)
+        self.set_draw_color(*RULE)
+        self.set_font(FONT, size=size)
+        self.set_text_color(*color)
+
+
+def open_canvas(*, title, texts=(), page_format="A4", author="", canvas_class=Canvas):
+    """A ``canvas_class`` (a ``Canvas``) with portrait pages of ``page_format`` (a key of ``PAGE_SIZES``) and
+    the Chinese font, plus the fallback font when ``texts`` (every text the caller will write) hold
+    characters the font lacks; FontMissing when no Chinese font can be used. The caller adds the pages."""
+    path, index = font_location()
+    pdf = canvas_class(orientation="portrait", unit="mm", format=PAGE_SIZES[page_format])
+    try:
+        pdf.add_font(FONT, "", str(path), collection_font_number=index)
+    except Exception:  # fontTools raises many kinds for a file that is not a font
+        logger.exception("Cannot read the PDF font %s", path)
+        raise FontMissing() from None
+    if ord(PROBE) not in pdf.fonts[FONT].cmap:
+        logger.error("The PDF font %s has no Chinese characters", path)
+        raise FontMissing()
+    _add_fallback(pdf, Document(title=title, sections=[Section("", [Paragraph(str(t)) for t in texts])]))
+    pdf.set_title(title)
+    pdf.set_creator("GridWatch")
+    if author:
+        pdf.set_author(author)
+    pdf.set_lang("zh-CN")
+    pdf.set_text_color(*INK)
+    pdf.set_draw_color(*RULE)
+    return pdf
+
+
+def qr_code(pdf, data, *, x, y, size, border=2, title=""):
+    """``data`` as a QR code (error correction M, segno) drawn ``size`` mm square at (``x``, ``y``), its
+    quiet zone of ``border`` modules included: a lossless black-and-white image of at least ``QR_DPI``, which
+    ``pypdf``'s ``page.images`` gives back for a decoder to read."""
+    import io
+    import math
+
+    import segno
+
+    code = segno.make(str(data), error="m", micro=False)
+    modules = code.symbol_size(border=border)[0]
+    scale = max(4, math.ceil(size / 25.4 * QR_DPI / modules))
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=scale, border=border)
+    buffer.seek(0)
+    pdf.image(buffer, x=x, y=y, w=size, h=size, alt_text=title or str(data))

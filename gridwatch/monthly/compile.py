@@ -1,13 +1,16 @@
 """Compiling the monthly information report (R13) from the month's records.
 
-``compile_month`` computes the figures of any number of townships for one month in ten queries (grouped
-aggregates by grid, with a conditional count per status, heading or circle, or by supervising path, circle,
-channel, status or finding; the grids; the notable items), never a query per township or per grid: a whole
-province costs the same ten queries as one township. Every township of the database asked for, the records
-are read with no filter at all; some townships, through their grids' ids (or, on SQLite and for a large
-share of the database, their paths). The rows are attributed to their township in Python by slicing a path
-to a township path's length and one dict lookup. ``bench/bench_monthly.py`` measures a 100,000-cadre
-province against hand-written SQL.
+``compile_month`` computes the figures of any number of townships for one month in five queries, never a
+query per township or per grid: a whole province costs the same five as one township. They are: the
+townships per county (the scope); the grids with, per grid, the month's cards by status, register entries by
+heading and diary entries by circle (one statement, ``_grids_statement``); the month's reports, row by row
+(received, concluded, notable cases); the items of concern on sent cards (counted by circle and grid, and
+listed as notable items); the urgent matters. Every township of the database asked for, the records are
+read with no filter at all; some townships, through their grids' ids (or, on SQLite and for a large share
+of the database, their paths). Rows are attributed to their township by slicing a path to a township
+path's length and one dict lookup; the large results are read a thousand rows at a time and none is kept
+once counted. ``bench/bench_monthly.py`` measures a 100,000-cadre province against one hand-written
+statement over the same rows.
 
 The figures are plain JSON (codes, not labels: they are translated when shown), so that the same dict is the
 live draft, the snapshot frozen at submission, and the source of the page, the Excel file and the PDF.
@@ -16,14 +19,17 @@ reporter, never an encrypted text.
 """
 
 import datetime
+import itertools
+import operator
 
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from gridwatch.cases.models import ADVERSE_FINDINGS, Channel, Circle, Finding, Report, ReportStatus
 from gridwatch.core.text import prefix_range
 from gridwatch.geography.models import Area, Level
+from gridwatch.people.models import Cadre
 from gridwatch.supervision.models import (
     CardItem,
     CardRating,
@@ -113,22 +119,38 @@ REPORT_STATUSES = tuple(ReportStatus.values)
 FINDINGS = tuple(Finding.values)
 
 
-def empty_figures(township, month):
+# Each figure's counts at zero, copied for each township (a copy of a small dict costs less than building it).
+_ZERO = {
+    codes: dict.fromkeys(codes, 0)
+    for codes in (
+        CARD_STATUSES,
+        CONCERN_CIRCLES,
+        ASPECTS,
+        DIARY_CIRCLES,
+        CIRCLES,
+        CHANNELS,
+        REPORT_STATUSES,
+        FINDINGS,
+    )
+}
+
+
+def empty_figures(township, month, *, month_text=None):
     return {
-        "month": month.strftime("%Y-%m"),
+        "month": month_text or month.strftime("%Y-%m"),
         "township": {"code": township.code, "name": township.name},
-        "cards": {"total": 0, "by_status": dict.fromkeys(CARD_STATUSES, 0)},
-        "concerns": {"total": 0, "by_circle": dict.fromkeys(CONCERN_CIRCLES, 0)},
-        "register": {"total": 0, "by_aspect": dict.fromkeys(ASPECTS, 0)},
-        "diary": {"total": 0, "by_circle": dict.fromkeys(DIARY_CIRCLES, 0)},
+        "cards": {"total": 0, "by_status": _ZERO[CARD_STATUSES].copy()},
+        "concerns": {"total": 0, "by_circle": _ZERO[CONCERN_CIRCLES].copy()},
+        "register": {"total": 0, "by_aspect": _ZERO[ASPECTS].copy()},
+        "diary": {"total": 0, "by_circle": _ZERO[DIARY_CIRCLES].copy()},
         "reports": {
             "total": 0,
             "urgent": 0,
-            "by_circle": dict.fromkeys(CIRCLES, 0),
-            "by_channel": dict.fromkeys(CHANNELS, 0),
-            "by_status": dict.fromkeys(REPORT_STATUSES, 0),
+            "by_circle": _ZERO[CIRCLES].copy(),
+            "by_channel": _ZERO[CHANNELS].copy(),
+            "by_status": _ZERO[REPORT_STATUSES].copy(),
         },
-        "concluded": {"total": 0, "by_finding": dict.fromkeys(FINDINGS, 0)},
+        "concluded": {"total": 0, "by_finding": _ZERO[FINDINGS].copy()},
         "grids": [],
         "notable": [],
     }
@@ -143,27 +165,91 @@ def _counts_by(field, codes):
     }
 
 
-def _add_by_grid(rows, grids, key, codes, by):
-    """Add rows ``(grid id, count per code...)`` to their grid's row and their township's figures: each row's
-    total to its grid, then each township's column sums (a township has a few dozen grids)."""
-    per_township = {}
-    for record in rows:
-        entry = grids.get(record[0])
-        if entry is None:
-            continue
-        row, figures = entry
-        counts = record[1:]
-        row[key] += sum(counts)
-        collected = per_township.get(id(figures))
-        if collected is None:
-            per_township[id(figures)] = collected = (figures, [])
-        collected[1].append(counts)
-    for figures, counts in per_township.values():
-        sums = [sum(column) for column in zip(*counts, strict=True)]
-        figures[key]["total"] += sum(sums)
-        by_code = figures[key][by]
-        for code, n in zip(codes, sums, strict=True):
-            by_code[code] += n
+def _rows(cursor, size=1000):
+    """The rows of ``cursor``'s statement, fetched a thousand at a time: not one driver call per row, and not
+    all the rows held at once (tens of thousands of tuples alive together would make Python's cyclic garbage
+    collector walk the whole process's objects again and again)."""
+    while rows := cursor.fetchmany(size):
+        yield from rows
+
+
+# The counts of a grid's row in _grids_statement, after its cards, register and diary totals: per code.
+_GRID_BLOCKS = (
+    ("cards", "by_status", CARD_STATUSES),
+    ("register", "by_aspect", ASPECTS),
+    ("diary", "by_circle", DIARY_CIRCLES),
+)
+
+
+def _grids_statement(grids_q, in_grids, start, following):
+    """ONE statement for the grids' rows and their counts: each grid of ``grids_q`` (id, code, name, path,
+    community, in path order) with its month's cards, register entries and diary entries, then a count per
+    card status, register heading and diary circle, in that order, 0 where it has none. Returns
+    ``(sql, params)``. The parts are the ORM's own SQL (filters, literals and parameters as the ORM writes
+    them), named by a WITH clause: the grids, and three aggregates by grid with a conditional count per code.
+
+    Every grid of the database (no ``in_grids`` filter): the aggregates are LEFT JOINed to the grids, which
+    the database knows the number of (hash joins). Grids selected by their paths: PostgreSQL may misjudge a
+    few hundred of them as one and, joining, count a county's records again for every grid (a nested loop,
+    quadratic in the grids: 95 ms instead of 8 for the largest county), so the aggregates and the grids are
+    put one under the other instead (UNION ALL, each row with zeros in the others' columns) and grouped once
+    by grid: no join to misjudge."""
+    sources = (
+        ("c", SupervisionCard.objects.filter(month=start, **in_grids), "status", CARD_STATUSES),
+        (
+            "r",
+            RegisterEntry.objects.filter(recorded_on__gte=start, recorded_on__lt=following, **in_grids),
+            "aspect",
+            ASPECTS,
+        ),
+        (
+            "d",
+            DiaryEntry.objects.filter(visited_on__gte=start, visited_on__lt=following, **in_grids),
+            "circle",
+            DIARY_CIRCLES,
+        ),
+    )
+    grid_sql, params = (
+        grids_q.values_list("id", "code", "name", "path", "parent__name").order_by().query.sql_with_params()
+    )
+    ctes = [f"g (id, code, name, path, community) AS ({grid_sql})"]
+    params = list(params)
+    names = {alias: [f"{alias}{i}" for i in range(len(codes))] for alias, _q, _f, codes in sources}
+    every = [name for alias in names for name in names[alias]]
+    for alias, queryset, field, codes in sources:
+        sql, more = (
+            queryset.values_list("grid_id")
+            .annotate(**_counts_by(field, codes))
+            .order_by()
+            .query.sql_with_params()
+        )
+        ctes.append(f"{alias} (grid_id, {', '.join(names[alias])}) AS ({sql})")
+        params += more
+    if not in_grids:
+        totals = [f"COALESCE({' + '.join(f'{alias}.{name}' for name in names[alias])}, 0)" for alias in names]
+        counts = [f"COALESCE({alias}.{name}, 0)" for alias in names for name in names[alias]]
+        joins = " ".join(f"LEFT JOIN {alias} ON {alias}.grid_id = g.id" for alias in names)
+        return (
+            f"WITH {', '.join(ctes)} SELECT g.id, g.code, g.name, g.path, g.community, {', '.join(totals)}, "
+            f"{', '.join(counts)} FROM g {joins} ORDER BY g.path",
+            params,
+        )
+    branches = [f"SELECT id, code, name, path, community, {', '.join('0' for _ in every)} FROM g"]
+    for alias, own in names.items():
+        columns = ", ".join(name if name in own else "0" for name in every)
+        branches.append(f"SELECT grid_id, NULL, NULL, NULL, NULL, {columns} FROM {alias}")
+    ctes.append(
+        f"u (grid_id, code, name, path, community, {', '.join(every)}) AS ({' UNION ALL '.join(branches)})"
+    )
+    # A grid has one row of each part, zeros in the others' columns: its count is the greatest.
+    totals = [" + ".join(f"MAX({name})" for name in names[alias]) for alias in names]
+    return (
+        f"WITH {', '.join(ctes)} "
+        f"SELECT grid_id, MAX(code), MAX(name), MAX(path), MAX(community), {', '.join(totals)}, "
+        f"{', '.join(f'MAX({name})' for name in every)} "
+        "FROM u GROUP BY grid_id HAVING MAX(path) IS NOT NULL ORDER BY MAX(path)",
+        params,
+    )
 
 
 def compile_month(*, townships, month):
@@ -175,7 +261,8 @@ def compile_month(*, townships, month):
         return {}
     start, following = month_bounds(month)
     paths, share = _scope_paths(townships)
-    result = {t.pk: empty_figures(t, start) for t in townships}
+    month_text = start.strftime("%Y-%m")
+    result = {t.pk: empty_figures(t, start, month_text=month_text) for t in townships}
     # A township's path is a prefix of the paths below it: a row is attributed to its township by slicing its
     # path to a township path's length and looking the slice up (one dict lookup, no search).
     lengths = sorted({len(t.path) for t in townships})
@@ -197,104 +284,60 @@ def compile_month(*, townships, month):
         memo[path] = figures
         return figures
 
-    # The grids of the townships, so that a grid without any record still has its row. The records below
-    # are selected by grid (``in_grids``, a subquery; no filter at all for the whole database) and grouped by
-    # grid id: no join to the areas.
+    # The grids of the townships (so that a grid without any record still has its row) with their month's
+    # cards by status, register entries by heading and diary entries by circle: one statement, one row per
+    # grid. The records are selected by grid (``in_grids``, a subquery; no filter at all for the whole
+    # database) and grouped by grid id. A township's figures are the column sums of its grids' rows.
     grids_q = Area.objects.filter(_paths_q("path", paths), level=Level.GRID)
     in_grids = {} if paths is None else {"grid_id__in": grids_q.values("id")}
-    grids = {}  # grid id or path -> (its row, its township's figures)
-    for grid_id, code, name, path, community in grids_q.order_by("path").values_list(
-        "id", "code", "name", "path", "parent__name"
-    ):
-        figures = township_of(path)
-        if figures is None:
-            continue
-        row = {
-            "code": code,
-            "name": name,
-            "community": community,
-            "cards": 0,
-            "concerns": 0,
-            "register": 0,
-            "diary": 0,
-            "reports": 0,
-        }
-        figures["grids"].append(row)
-        grids[grid_id] = grids[path] = (row, figures)
+    sql, params = _grids_statement(grids_q, in_grids, start, following)
+    rows_by_id, township_by_id, rows_by_path = {}, {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # Read a township's grids at a time (they come in path order, so a township's grids are consecutive,
+        # grouped by the township's path): no row is kept once it is counted.
+        if len(lengths) == 1:  # the usual case: every township's path is as long (county code/township code/)
+            length = lengths[0]
 
-    # 1. Cards of the month, by grid: one row per grid with a count per status (a conditional count per
-    # code, so a third of the rows a GROUP BY grid and status returns).
-    cards = (
-        SupervisionCard.objects.filter(month=start, **in_grids)
-        .values_list("grid_id")
-        .annotate(**_counts_by("status", CARD_STATUSES))
-        .order_by()
-    )
-    _add_by_grid(cards, grids, "cards", CARD_STATUSES, "by_status")
+            def township_path(record):
+                return record[3][:length]
+        else:
 
-    # 2. Items of concern on the month's sent cards: counted (by circle, by grid) from the notable items'
-    # list below, which reads exactly those rows, rather than by a second pass over every card item.
+            def township_path(record):
+                return next((record[3][:n] for n in lengths if record[3][:n] in by_prefix), None)
 
-    # 3. Register entries recorded in the month, by grid, a count per heading.
-    register = (
-        RegisterEntry.objects.filter(recorded_on__gte=start, recorded_on__lt=following, **in_grids)
-        .values_list("grid_id")
-        .annotate(**_counts_by("aspect", ASPECTS))
-        .order_by()
-    )
-    _add_by_grid(register, grids, "register", ASPECTS, "by_aspect")
+        for prefix, group in itertools.groupby(_rows(cursor), key=township_path):
+            figures = by_prefix.get(prefix)
+            if figures is None:
+                continue
+            columns = list(zip(*group, strict=True))
+            append = figures["grids"].append
+            for grid_id, code, name, path, community, cards, register, diary in zip(
+                *columns[:8], strict=True
+            ):
+                row = {
+                    "code": code,
+                    "name": name,
+                    "community": community,
+                    "cards": cards,
+                    "concerns": 0,
+                    "register": register,
+                    "diary": diary,
+                    "reports": 0,
+                }
+                append(row)
+                rows_by_id[grid_id] = rows_by_path[path] = row
+                township_by_id[grid_id] = figures
+            sums = map(sum, columns[8:])
+            for key, by, codes in _GRID_BLOCKS:
+                block = figures[key]
+                by_code = block[by]
+                for code, n in zip(codes, sums, strict=False):  # sums: the blocks one after the other
+                    by_code[code] += n
+                    block["total"] += n
 
-    # 4. Diary entries of visits in the month, by grid, a count per circle ("none": no circle).
-    diary = (
-        DiaryEntry.objects.filter(visited_on__gte=start, visited_on__lt=following, **in_grids)
-        .values_list("grid_id")
-        .annotate(**_counts_by("circle", DIARY_CIRCLES))
-        .order_by()
-    )
-    _add_by_grid(diary, grids, "diary", DIARY_CIRCLES, "by_circle")
-
-    # 5. Reports received in the month, by the path that supervises them, circle, channel, status, urgency.
-    received = (
-        Report.objects.filter(
-            _paths_q("supervising_path", paths), received_on__gte=start, received_on__lt=following
-        )
-        .values_list("supervising_path", "circle", "channel", "status", "urgent")
-        .annotate(n=Count("id", output_field=_PLAIN))
-        .order_by()
-    )
-    for path, circle, channel, status, urgent, n in received:
-        figures = township_of(path)
-        if figures is None:
-            continue
-        reports = figures["reports"]
-        reports["total"] += n
-        if urgent:
-            reports["urgent"] += n
-        reports["by_circle"][circle] += n
-        reports["by_channel"][channel] += n
-        reports["by_status"][status] += n
-        entry = grids.get(path)
-        if entry is not None:
-            entry[0]["reports"] += n
-
-    # 6. Reports concluded in the month, by finding.
-    concluded = (
-        Report.objects.filter(
-            _paths_q("supervising_path", paths), finding_on__gte=start, finding_on__lt=following
-        )
-        .exclude(finding="")
-        .values_list("supervising_path", "finding")
-        .annotate(n=Count("id", output_field=_PLAIN))
-        .order_by()
-    )
-    for path, finding, n in concluded:
-        figures = township_of(path)
-        if figures is None:
-            continue
-        figures["concluded"]["total"] += n
-        figures["concluded"]["by_finding"][finding] += n
-
-    _notable(township_of, paths, share, in_grids, start, following, grids)
+    _reports(township_of, paths, start, following, rows_by_path)
+    _notable(township_of, paths, share, in_grids, start, following, rows_by_id, township_by_id)
     for figures in result.values():
         notable = figures["notable"]
         if len(notable) > 1:
@@ -305,81 +348,53 @@ def compile_month(*, townships, month):
     return result
 
 
-def _notable_order(item):
-    return (item["date"], item["kind"], item["grid"], item["cadre"], item["what"])
+# Notable items newest first (sorted in reverse), then by kind, grid, cadre and what.
+_notable_order = operator.itemgetter("date", "kind", "grid", "cadre", "what")
 
 
-def _notable(township_of, paths, share, in_grids, start, following, grids):
-    """The month's notable items: items of concern (also counted here, by circle and grid), urgent or
-    substantiated cases, urgent matters. Three queries of plain values (no model instances, no encrypted
-    column), without ORDER BY: SQLite would otherwise walk the card items by an index instead of scanning
-    them (ten times slower on a province); the items are sorted in Python."""
-    from .models import UrgentMatter
+class UUIDText(models.Func):
+    """A UUID column as text, as ``str(uuid.UUID)`` writes it (lower case, hyphenated): PostgreSQL casts it
+    so; SQLite keeps a UUID as its 32 hexadecimal digits, hyphenated here. No UUID object per row."""
 
-    # The whole database: no filter, the month's card items are read in one pass as a hand-written aggregate
-    # would. Some townships: by grid id, the cards through their (grid, month) index and their items through
-    # the card's (a township's 2,000 items, not a scan of the province's million). SQLite, which keeps no
-    # statistics to choose by, also fetches a large share of the province's items that way, one card at a
-    # time (a third slower than a scan at half of the townships): by the grid's path from a quarter on.
-    if paths is not None and share >= SCAN_SHARE and connection.vendor == "sqlite":
-        scope = _paths_q("card__grid__path", paths)
-    else:
-        scope = Q(**{f"card__{name}": value for name, value in in_grids.items()})
-    items = (
-        CardItem.objects.filter(
-            scope,
-            card__month=start,
-            card__status__in=COUNTED_CARD_STATUSES,
-            rating=CardRating.CONCERN,
+    output_field = models.CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS text)", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        parts = " || '-' || ".join(
+            f"substr(%(expressions)s, {start}, {length})" for start, length in _UUID_GROUPS
         )
-        .values_list(
-            "card__grid_id",
-            "card__status",
-            "card__cadre_id",
-            "card__cadre__name",
-            "card__cadre__unit__name",
-            "checklist_item__circle",
-            "checklist_item__text_zh",
-            "checklist_item__text_en",
-        )
-        .order_by()
-    )
-    day = start.strftime("%Y-%m")  # a card is for a month, not a day
-    for grid_id, status, cadre_id, cadre, unit, circle, text_zh, text_en in items:
-        entry = grids.get(grid_id)
-        if entry is None:
-            continue
-        row, figures = entry
-        concerns = figures["concerns"]
-        concerns["total"] += 1
-        by_circle = concerns["by_circle"]
-        by_circle[circle] = by_circle.get(circle, 0) + 1
-        row["concerns"] += 1
-        figures["notable"].append(
-            {
-                "kind": "concern",
-                "date": day,
-                "cadre_id": str(cadre_id),
-                "cadre": cadre,
-                "unit": unit,
-                "circle": circle,
-                "what": text_zh,
-                "what_en": text_en,
-                "status": status,
-                "grid": row["name"],
-            }
-        )
+        sql, params = super().as_sql(compiler, connection, template=parts, **extra_context)
+        return sql, (*params,) * len(_UUID_GROUPS)  # the column is written once per group
 
+
+_UUID_GROUPS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
+def _reports(township_of, paths, start, following, rows_by_path):
+    """The reports received in the month (by circle, channel, status and urgency, and by the grid whose path
+    supervises them), the cases concluded in it (by finding) and, among them, the notable cases (urgent, or
+    substantiated in whole or in part): ONE query of the month's reports, a row per report (a province's
+    month is a few thousand), counted in Python. The names (cadre, unit, grid) by a look-up per report on
+    the key's index: joined, PostgreSQL would hash the whole registry of cadres for a few thousand reports."""
+    cadre = Cadre.objects.filter(pk=OuterRef("subject_cadre_id"))
     cases = (
         Report.objects.filter(_paths_q("supervising_path", paths))
+        .annotate(
+            cadre_name=Subquery(cadre.values("name")),
+            unit_name=Subquery(cadre.values("unit__name")),
+            grid_name=Subquery(Area.objects.filter(pk=OuterRef("grid_id")).values("name")),
+        )
         .filter(
-            Q(urgent=True, received_on__gte=start, received_on__lt=following)
-            | Q(finding__in=ADVERSE_FINDINGS, finding_on__gte=start, finding_on__lt=following)
+            Q(received_on__gte=start, received_on__lt=following)
+            | Q(finding_on__gte=start, finding_on__lt=following)
         )
         .values_list(
             "id",
             "received_on",
             "circle",
+            "channel",
             "status",
             "urgent",
             "finding",
@@ -388,9 +403,9 @@ def _notable(township_of, paths, share, in_grids, start, following, grids):
             "subject_name",
             "subject_unit_text",
             "subject_cadre_id",
-            "subject_cadre__name",
-            "subject_cadre__unit__name",
-            "grid__name",
+            "cadre_name",
+            "unit_name",
+            "grid_name",
         )
         .order_by()
     )
@@ -398,6 +413,7 @@ def _notable(township_of, paths, share, in_grids, start, following, grids):
         case_id,
         received_on,
         circle,
+        channel,
         status,
         urgent,
         finding,
@@ -412,6 +428,24 @@ def _notable(township_of, paths, share, in_grids, start, following, grids):
     ) in cases:
         figures = township_of(path)
         if figures is None:
+            continue
+        received = start <= received_on < following
+        concluded = finding_on is not None and start <= finding_on < following
+        if received:
+            reports = figures["reports"]
+            reports["total"] += 1
+            if urgent:
+                reports["urgent"] += 1
+            reports["by_circle"][circle] += 1
+            reports["by_channel"][channel] += 1
+            reports["by_status"][status] += 1
+            row = rows_by_path.get(path)
+            if row is not None:
+                row["reports"] += 1
+        if concluded and finding:
+            figures["concluded"]["total"] += 1
+            figures["concluded"]["by_finding"][finding] += 1
+        if not ((received and urgent) or (concluded and finding in ADVERSE_FINDINGS)):
             continue
         named = cadre_id is not None
         figures["notable"].append(
@@ -430,6 +464,74 @@ def _notable(township_of, paths, share, in_grids, start, following, grids):
                 "grid": grid or "",
             }
         )
+
+
+def _notable(township_of, paths, share, in_grids, start, following, rows_by_id, township_by_id):
+    """The month's other notable items: items of concern (also counted here, by circle and grid) and urgent
+    matters. Two queries of plain values (no model instances, no encrypted column), without ORDER BY: SQLite
+    would otherwise walk the card items by an index instead of scanning them (ten times slower on a
+    province); the items are sorted in Python."""
+    from .models import UrgentMatter
+
+    # The whole database: no filter, the month's card items are read in one pass as a hand-written aggregate
+    # would. Some townships: by grid id, the cards through their (grid, month) index and their items through
+    # the card's (a township's 2,000 items, not a scan of the province's million). SQLite, which keeps no
+    # statistics to choose by, also fetches a large share of the province's items that way, one card at a
+    # time (a third slower than a scan at half of the townships): by the grid's path from a quarter on.
+    if paths is not None and share >= SCAN_SHARE and connection.vendor == "sqlite":
+        scope = _paths_q("card__grid__path", paths)
+    else:
+        scope = Q(**{f"card__{name}": value for name, value in in_grids.items()})
+    items = (
+        CardItem.objects.filter(
+            scope,
+            card__month=start,
+            card__status__in=COUNTED_CARD_STATUSES,
+            rating=CardRating.CONCERN,
+        )
+        .annotate(cadre_key=UUIDText("card__cadre_id"))
+        .values_list(
+            "card__grid_id",
+            "card__status",
+            "card__cadre__name",
+            "card__cadre__unit__name",
+            "checklist_item__circle",
+            "checklist_item__text_zh",
+            "checklist_item__text_en",
+            "cadre_key",
+        )
+        .order_by()
+    )
+    day = start.strftime("%Y-%m")  # a card is for a month, not a day
+    # Run as the ORM writes it and read a thousand rows at a time (``_rows``): no per-value conversion (the
+    # cadre's key comes as text, not as a UUID to convert back to text) and no row kept once its item is made.
+    sql, params = items.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for grid_id, status, cadre, unit, circle, text_zh, text_en, cadre_id in _rows(cursor):
+            row = rows_by_id.get(grid_id)
+            if row is None:
+                continue
+            figures = township_by_id[grid_id]
+            concerns = figures["concerns"]
+            concerns["total"] += 1
+            by_circle = concerns["by_circle"]
+            by_circle[circle] = by_circle.get(circle, 0) + 1
+            row["concerns"] += 1
+            figures["notable"].append(
+                {
+                    "kind": "concern",
+                    "date": day,
+                    "cadre_id": cadre_id,
+                    "cadre": cadre,
+                    "unit": unit,
+                    "circle": circle,
+                    "what": text_zh,
+                    "what_en": text_en,
+                    "status": status,
+                    "grid": row["name"],
+                }
+            )
 
     matters = (
         UrgentMatter.objects.filter(

@@ -23,8 +23,19 @@ def signed_in(client):
 
 
 def signed_out(client):
-    response = client.get(HOME)
-    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    """Signed out: the session that ended sends its holder to the sign-in page; after that, the home page
+    sends a visitor to the public portal and a staff page to the sign-in page."""
+    home = client.get(HOME)
+    staff = client.get(reverse("accounts:inbox"))
+    return (
+        home.status_code == 302
+        and (
+            home["Location"].startswith(reverse("accounts:login"))
+            or home["Location"] == reverse("portal:home")
+        )
+        and staff.status_code == 302
+        and staff["Location"].startswith(reverse("accounts:login"))
+    )
 
 
 @pytest.fixture

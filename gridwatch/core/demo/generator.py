@@ -179,6 +179,10 @@ class _Generator:
         __import__("gridwatch.commitments.demo", fromlist=["seed"]).seed(self)
         # -- evaluations (the demo seeding call of this part goes right below this line)
         __import__("gridwatch.evaluations.demo", fromlist=["seed"]).seed(self)
+        # -- portal: standards (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.portal.standards.demo", fromlist=["seed"]).seed(self)
+        # -- portal: publicity (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.portal.publicity.demo", fromlist=["seed"]).seed(self)
         from gridwatch.accounts.models import User
 
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)

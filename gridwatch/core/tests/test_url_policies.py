@@ -120,13 +120,17 @@ def _non_public_routes():
 
 @pytest.mark.django_db
 def test_it_sends_anonymous_visitors_of_every_staff_url_to_the_sign_in_page(client):
+    """...except the bare address (``core:home``), which sends them to the public portal."""
     login_url = reverse("accounts:login")
     wrong = []
     for name, pattern in _non_public_routes():
         url = url_for(name, pattern)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            if getattr(pattern.callback, "gridwatch_policy", None) == "api":
+            if name == "core:home":
+                if response.status_code != 302 or response["Location"] != reverse("portal:home"):
+                    wrong.append(f"{method.upper()} {url} ({name}) -> {response.status_code}")
+            elif getattr(pattern.callback, "gridwatch_policy", None) == "api":
                 # REST API routes answer with a status instead of a redirect (DRF authenticates itself).
                 if response.status_code not in (401, 403):
                     wrong.append(f"{method.upper()} {url} ({name}) -> {response.status_code}")
