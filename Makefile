@@ -55,6 +55,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench_cases.py
 	$(PY) bench/bench_monthly.py
 	$(PY) bench/bench_evaluations.py
+	$(PY) bench/bench_portal.py
 
 clean:
 	rm -rf var $(VENV)

@@ -131,7 +131,7 @@ def worker():
         "grid-embed": reverse("portal:grid", args=[grid.code]) + "?embed=1",
         "township": reverse("portal:township", args=[township.code]),
         "search-name": reverse("portal:grid_search") + f"?q={community.name}",
-        "search-township": reverse("portal:grid_search") + f"?township={township.code}",
+        "search-township": reverse("portal:grid_search") + f"?area={township.code}",
         "landing": reverse("portal:home"),
     }
 

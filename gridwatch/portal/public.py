@@ -1,11 +1,12 @@
-"""How a public portal page answers: no login, GET only, cacheable by browsers and proxies when nothing in
-it depends on who asks, and embeddable (``?embed=1``) in the pages of the origins the county configures."""
+"""How a public portal page answers: no login, GET or HEAD only, cacheable by browsers and proxies when
+nothing in it depends on who asks, and embeddable (``?embed=1``) in the pages of the origins the county
+configures."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gridwatch.core.permissions import public
 
@@ -15,9 +16,10 @@ def is_embedded(request):
 
 
 def public_page(view):
-    """Mark ``view`` public and GET-only; set ``request.portal_embed``; make its response cacheable
-    (``public, max-age``) for anonymous visitors and private for signed-in ones; let the configured
-    origins frame it when embedded (``GRIDWATCH_EMBED_ORIGINS``; ``frame-ancestors 'none'`` otherwise)."""
+    """Mark ``view`` public and read-only (GET and HEAD); set ``request.portal_embed``; make its response
+    cacheable (``public, max-age``) for anonymous visitors and private for signed-in ones; let the
+    configured origins frame it when embedded (``GRIDWATCH_EMBED_ORIGINS``; ``frame-ancestors 'none'``
+    otherwise)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -33,4 +35,4 @@ def public_page(view):
             response.xframe_options_exempt = True
         return response
 
-    return public(require_GET(wrapper))
+    return public(require_safe(wrapper))

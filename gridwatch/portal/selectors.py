@@ -4,7 +4,7 @@ commitments, results, standards and articles. Nothing else of the registry is ev
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404
 
 from gridwatch.commitments.models import Commitment, CommitmentItem, CommitmentStatus
@@ -156,11 +156,25 @@ def county_standards():
 
 def top_areas():
     """Where a visitor starts: the townships of a one-county installation, the counties of a larger one
-    (two queries)."""
-    counties = list(Area.objects.filter(level=Level.COUNTY).order_by("path"))
-    if len(counties) > 1:
-        return counties
-    return list(Area.objects.filter(level=Level.TOWNSHIP).order_by("path"))
+    (one query)."""
+    county_count = (
+        Area.objects.filter(level=Level.COUNTY).order_by().values("level").annotate(n=Count("pk")).values("n")
+    )
+    areas = list(
+        Area.objects.alias(counties=Subquery(county_count))
+        .filter(Q(level=Level.COUNTY) | Q(level=Level.TOWNSHIP, counties=1))
+        .only("code", "name", "level", "path")
+        .order_by("path")
+    )
+    counties = [a for a in areas if a.level == Level.COUNTY]
+    return counties if len(counties) > 1 else [a for a in areas if a.level == Level.TOWNSHIP]
+
+
+def search_area(code):
+    """The county or township a search is narrowed to, or None (one query when a code is given)."""
+    if not code:
+        return None
+    return Area.objects.filter(code=code[:15], level__in=[Level.COUNTY, Level.TOWNSHIP]).first()
 
 
 def townships():

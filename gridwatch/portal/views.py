@@ -27,8 +27,7 @@ def landing(request):
 def grid_search(request):
     q = request.GET.get("q", "").strip()[:100]
     areas = selectors.top_areas()
-    wanted = request.GET.get("area") or request.GET.get("township")
-    area = next((a for a in areas if a.code == wanted), None)
+    area = selectors.search_area(request.GET.get("area") or request.GET.get("township"))
     searched = bool(q or area)
     grids = selectors.search_grids(q=q, area=area) if searched else []
     context = {

@@ -59,8 +59,9 @@ def test_it_still_sends_a_visitor_to_sign_in_for_a_staff_page(client, county):
 
 
 @pytest.mark.parametrize("name", ["portal:home", "portal:grid_search"])
-def test_it_answers_only_get_on_public_pages(client, county, name):
+def test_it_answers_only_get_and_head_on_public_pages(client, county, name):
     assert client.post(reverse(name)).status_code == 405
+    assert client.head(reverse(name)).status_code == 200
 
 
 def test_it_answers_404_for_unknown_codes_and_other_levels(client, grid_a, community_a, township_a):
