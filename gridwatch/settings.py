@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gridwatch.core.middleware.RejectNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "gridwatch.accounts.middleware.SessionPolicyMiddleware",
     "gridwatch.accounts.middleware.LoginRequiredMiddleware",

@@ -47,3 +47,21 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or in a query parameter answers 400 (the generic error page) before any
+    view runs: no database stores it (PostgreSQL refuses it in text and would answer 500), and no address
+    of GridWatch holds one. Form fields refuse it themselves (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            from .views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)

@@ -3,6 +3,8 @@ public: rendered by Python-Markdown, then cleaned by nh3 (an allow-list of tags 
 only to http, https, mailto and tel; no images, scripts, styles or frames). Images of articles are
 ``ArticleImage`` rows shown by the template, never links to other hosts."""
 
+import html
+
 import markdown as md
 import nh3
 from django.utils.safestring import mark_safe
@@ -55,5 +57,6 @@ def render_markdown(text):
 
 
 def plain_text(text):
-    """The text of the Markdown without markup (for PDFs and summaries)."""
-    return nh3.clean(md.markdown(text or ""), tags=set()).strip()
+    """The text of the Markdown without markup (for PDFs and summaries): plain characters, not HTML, so a
+    template escapes it once and a PDF prints "&" as "&"."""
+    return html.unescape(nh3.clean(md.markdown(text or ""), tags=set())).strip()

@@ -51,7 +51,14 @@ def grid_cadres(grid):
 
 
 def grid_team(grid):
-    members = list(GridTeamMember.objects.filter(grid=grid).select_related("user").order_by("id"))
+    """The grid's supervision group by the names its members go by (``display_name``): never a login name,
+    never a disabled account (one query)."""
+    members = list(
+        GridTeamMember.objects.filter(grid=grid, user__is_active=True)
+        .exclude(user__display_name="")
+        .select_related("user")
+        .order_by("id")
+    )
     members.sort(key=lambda m: (TEAM_ORDER.get(m.role, 9), m.id))
     return members
 

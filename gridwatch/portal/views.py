@@ -76,7 +76,11 @@ def cadre_photo(request, code, pk):
     )
     if cadre is None or not cadre.photo:
         raise Http404
-    response = FileResponse(cadre.photo.open("rb"), content_type="image/jpeg")
+    try:
+        photo = cadre.photo.open("rb")
+    except FileNotFoundError:  # the row names a file the storage no longer holds
+        raise Http404 from None
+    response = FileResponse(photo, content_type="image/jpeg")
     response["Content-Disposition"] = "inline"
     return response
 
@@ -87,7 +91,9 @@ def language(request):
     and no cookie and can be cached."""
     chosen = request.GET.get("lang")
     target = request.GET.get("next") or "/portal/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/portal/"
     response = HttpResponseRedirect(target)
     if chosen in {code for code, _ in settings.LANGUAGES}:

@@ -152,11 +152,22 @@ class _Generator:
         return user
 
     # -- the county ------------------------------------------------------------------------------
+    def set_county_phone(self):
+        """The county's supervision phone, shown by the public portal and the notice-board sheets where a
+        grid has none: the discipline inspection and supervision hotline 12388 with 黔南州's area code."""
+        from gridwatch.geography.models import Area, Level
+        from gridwatch.geography.services import area_update
+
+        county = Area.objects.get(level=Level.COUNTY)
+        if not county.supervision_phone:
+            area_update(actor=None, area=county, supervision_phone="0854-12388")
+
     def run(self):
         from gridwatch.geography.reference import load_reference
 
         areas = load_reference(actor=None)
         self.out(f"areas: {len(areas.created)} created from the reference file")
+        self.set_county_phone()
         self.grids = self.make_grids()
         self.out(f"grids: {len(self.grids)}")
         self.make_teams()

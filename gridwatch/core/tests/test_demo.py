@@ -55,6 +55,9 @@ class TestFullDemo:
             assert grid.description and grid.supervision_phone, grid
             assert re.fullmatch(r"\d{15}", grid.code) and grid.code.startswith(grid.parent.code)
 
+    def test_it_gives_the_county_the_supervision_hotline_for_the_public_portal(self, db):
+        assert Area.objects.get(level=Level.COUNTY).supervision_phone == "0854-12388"
+
     def test_it_names_grids_after_their_community_and_places_one_grid_at_each_township_seat(self, db):
         assert Area.objects.get(code="522729001002001").name == "和平社区第1网格"
         for seat in ("522729103001", "522729104001", "522729105001", "522729106001", "522729209200"):

@@ -8,6 +8,7 @@ A3 is the A4 sheet enlarged (every length and font size times √2), so both pag
 cadres flows onto further pages (headed "续", the table's header row repeated) instead of shrinking text.
 Several grids make one PDF, each starting on a new page (``sheets_pdf``)."""
 
+import hashlib
 import math
 
 from django.conf import settings
@@ -410,6 +411,19 @@ def _texts(pages, urls):
             yield from (item.content for item in items[:ITEMS_SHOWN])
         yield from (s.title for s in page.standards)
         yield excerpt_text(page)
+
+
+def fingerprint(pages, *, report_url, size=DEFAULT_SIZE, today=None):
+    """A digest of everything the sheets of ``pages`` print (texts, the standards' versions and kinds,
+    year, issuer, size, date and QR addresses): the key under which a drawn PDF may be reused. Any change of
+    what is published gives another key, so a reused PDF is never stale."""
+    with translation.override(settings.LANGUAGE_CODE):
+        urls = {page.grid.pk: report_url(page.grid) for page in pages}
+        parts = [size, str(today or timezone.localdate()), *_texts(pages, urls)]
+        for page in pages:
+            parts.append(f"{page.year}|{page.county.name if page.county else ''}")
+            parts.extend(f"{s.pk}|{s.kind}" for s in page.standards)  # a new version is a new row
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 def sheets_pdf(pages, *, report_url, size=DEFAULT_SIZE, today=None):

@@ -7,8 +7,6 @@
 - ``sheet_index``: the townships and communities the user may print, with their links.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -39,6 +37,7 @@ COMMUNITY_PRINTERS = TOWNSHIP_PRINTERS | {Role.COMMUNITY_ORG}
 INDEX_READERS = COMMUNITY_PRINTERS
 
 PDF = "application/pdf"
+SHEET_CACHE_SECONDS = 24 * 3600  # the date printed on a sheet is part of its key
 
 
 def page_size(request):
@@ -69,18 +68,20 @@ def grid_sheet(request, code):
     """One grid's sheet, to print and post in the grid."""
     grid = public_area(code, Level.GRID)
     size = page_size(request)
-    # Drawing a sheet takes seconds of CPU (the Chinese font is read and subset each time): the PDF is kept
-    # as long as browsers and proxies may keep it, per grid, size and QR address (the request's host).
+    # Drawing a sheet takes a second or more of CPU (the Chinese font is read and subset each time): a drawn
+    # PDF is kept for a day under a digest of everything it prints, so it is drawn again only when something
+    # published changes (never stale), and a visitor cannot make the server draw the same sheet twice.
     url = report_url(request, grid)
-    key = "portal:sheet:" + hashlib.sha256(f"{grid.code}|{size}|{url}".encode()).hexdigest()
+    pages = selectors.sheet_pages(grid)
+    key = "portal:sheet:" + document.fingerprint(pages, size=size, report_url=lambda g: url)
     content = cache.get(key)
     if content is None:
         try:
-            content = document.sheets_pdf(selectors.sheet_pages(grid), size=size, report_url=lambda g: url)
+            content = document.sheets_pdf(pages, size=size, report_url=lambda g: url)
         except FontMissing as exc:
             context = {"message": exc.message, "code": grid.code}
             return render(request, "portal/sheets/unavailable.html", context, status=503)
-        cache.set(key, content, settings.GRIDWATCH_PUBLIC_MAX_AGE)
+        cache.set(key, content, SHEET_CACHE_SECONDS)
     return _pdf_response(content, _filename(grid, size), attachment=False)
 
 

@@ -297,3 +297,53 @@ def test_it_starts_a_province_from_its_counties_and_names_no_single_county(
         reverse("portal:grid_search"), {"area": county.code, "q": grid_a.name}
     ).content.decode()
     assert reverse("portal:grid", args=[grid_a.code]) in found
+
+
+def test_it_names_the_supervision_group_by_display_name_only_and_leaves_out_disabled_members(client, grid_a):
+    """A member without a display name would show their login name (a phone number, say): they are left
+    out, as on the notice-board sheet; so is a disabled account."""
+    named = make_user("sup_named")
+    named.display_name = "周监督"
+    named.save(update_fields=["display_name"])
+    unnamed = make_user("13912345678")
+    unnamed.display_name = ""
+    unnamed.save(update_fields=["display_name"])
+    gone = make_user("sup_gone")
+    gone.display_name = "离职监督员"
+    gone.is_active = False
+    gone.save(update_fields=["display_name", "is_active"])
+    for user in (named, unnamed, gone):
+        geography.team_member_add(actor=None, grid=grid_a, user=user, role=TeamRole.SUPERVISOR)
+
+    html = client.get(grid_url(grid_a)).content.decode()
+
+    assert "周监督" in html
+    assert "13912345678" not in html and "离职监督员" not in html and "sup_named" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/grids/?q=%00",
+        "/grids/?area=%00",
+        "/grids/%00/",
+        "/townships/%00/",
+        "/counties/%00/",
+        "/standards/?area=%00",
+        "/sheets/grid/%00.pdf",
+        "/report/grid/%00/",
+        "/evaluations/results/%00/",
+        "/commitments/grid/%00/",
+    ],
+)
+def test_it_answers_a_nul_character_in_an_address_with_a_plain_400(client, county, path):
+    """PostgreSQL refuses NUL in text: such an address gets the generic 400 page, never a 500."""
+    response = client.get(path)
+    assert response.status_code == 400
+    assert zh("Bad request") in response.content.decode()
+
+
+def test_it_answers_404_when_a_photo_file_is_gone_from_storage(client, cadre_a, grid_a):
+    cadre_a.photo.save("p.jpg", ContentFile(b"\xff\xd8\xff\xe0 jpeg"), save=True)
+    cadre_a.photo.storage.delete(cadre_a.photo.name)
+    assert client.get(reverse("portal:cadre_photo", args=[grid_a.code, cadre_a.pk])).status_code == 404

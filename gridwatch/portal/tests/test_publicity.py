@@ -592,3 +592,25 @@ def test_it_seeds_the_demo_publicity(county, county_officer, client):
     assert demo.poster_png() == demo.poster_png()
     notice = Article.objects.get(pinned=True)
     assert "12388" in notice.body and "/report/" in notice.body
+
+
+def test_it_shows_ampersands_and_brackets_of_the_text_once_in_the_summary(client, db):
+    """The summary taken from the text is plain text escaped once: "党纪 & 国法" reads so, not "&amp;"."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from gridwatch.portal.models import Article, ArticleStatus, Category
+
+    author = get_user_model().objects.create_user("amp_author")
+    column = Category.objects.create(name="纪法知识", slug="law")
+    Article.objects.create(
+        category=column,
+        title="符号",
+        body="党纪 & 国法，<工作日>“午间”",
+        author=author,
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    html = client.get(reverse("portal:publicity")).content.decode()
+    assert "党纪 &amp; 国法，&lt;工作日&gt;" in html
+    assert "&amp;amp;" not in html and "&amp;lt;" not in html

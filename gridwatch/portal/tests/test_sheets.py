@@ -13,6 +13,8 @@ from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
 from gridwatch.conftest import make_cadre, make_user, zh
 from gridwatch.people.models import Cadre, CadreStatus
+from gridwatch.portal.models import Standard, StandardStatus
+from gridwatch.portal.sheets import document
 
 from .fixtures_sheets import (  # noqa: F401 - fixtures
     CODE_TITLE,
@@ -220,18 +222,28 @@ def test_it_costs_a_fixed_number_of_queries_for_one_sheet(
         client.get(sheet_url(sheet_grid))
 
 
-def test_it_keeps_a_drawn_sheet_for_the_public_cache_time(
-    client, sheet_grid, unit_a, django_assert_num_queries
+def test_it_draws_a_sheet_again_only_when_what_it_prints_changes(
+    client, sheet_grid, standards, unit_a, monkeypatch
 ):
-    """The same sheet asked again within GRIDWATCH_PUBLIC_MAX_AGE is not drawn again (one query: the grid),
-    and says browsers may keep it that long; each size and public address is kept apart."""
+    """The same sheet asked again is not drawn again (browsers may keep it too); a new cadre or a withdrawn
+    standard shows on the very next request, never a stale sheet; each size is kept apart."""
+    drawn = []
+    real = document.sheets_pdf
+    monkeypatch.setattr(document, "sheets_pdf", lambda *a, **kw: drawn.append(1) or real(*a, **kw))
+
     first = client.get(sheet_url(sheet_grid))
     assert "public" in first["Cache-Control"] and "max-age=" in first["Cache-Control"]
+    again = client.get(sheet_url(sheet_grid))
+    assert again.content == first.content and len(drawn) == 1
+
     make_cadre("新来干部", unit_a, sheet_grid)
-    with django_assert_num_queries(1):
-        again = client.get(sheet_url(sheet_grid))
-    assert again.content == first.content
+    assert "新来干部" in pdf_text(client.get(sheet_url(sheet_grid)))
+    assert len(drawn) == 2
+
+    Standard.objects.filter(title=CODE_TITLE).update(status=StandardStatus.WITHDRAWN)
+    assert CODE_TITLE not in pdf_text(client.get(sheet_url(sheet_grid)))
     assert "新来干部" in pdf_text(client.get(sheet_url(sheet_grid, size="a3")))
+    assert len(drawn) == 4
 
 
 def test_it_says_so_when_no_chinese_font_is_installed(client, grid_a, settings):
@@ -407,3 +419,10 @@ def test_it_never_reads_a_transferred_cadre_in_a_batch(as_user, county_officer, 
     )
     assert "张伟" not in text and "赵强" not in text
     assert "王芳" in text
+
+
+def test_it_prints_an_ampersand_of_the_code_as_written(client, sheet_grid, standards):
+    """The code of conduct's text reaches the notice board as written: "&", not "&amp;"."""
+    Standard.objects.filter(title=CODE_TITLE).update(body="不得在工作日中午饮酒 & 不得接受宴请。")
+    text = pdf_text(client.get(sheet_url(sheet_grid)))
+    assert "饮酒 & 不得" in text.replace("\n", "") and "&amp;" not in text
