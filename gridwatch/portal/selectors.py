@@ -2,17 +2,19 @@
 county, and reads only what is published: serving cadres' name, unit, position and photo; published
 commitments, results, standards and articles. Nothing else of the registry is ever selected."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Count, Q, Subquery
 from django.http import Http404
 
 from gridwatch.commitments.models import Commitment, CommitmentItem, CommitmentStatus
+from gridwatch.core.text import prefix_range
 from gridwatch.evaluations import selectors as evaluation_selectors
 from gridwatch.geography.models import Area, GridTeamMember, Level, TeamRole
 from gridwatch.people.models import Cadre, CadreStatus
 
-from .models import Article, ArticleStatus, Standard, StandardStatus
+from .models import Article, ArticleStatus, Standard, StandardKind, StandardStatus
 
 SEARCH_MAX = 50  # grids listed for one search; the page says when there are more
 TEAM_ORDER = {TeamRole.LEADER: 0, TeamRole.DEPUTY: 1, TeamRole.SUPERVISOR: 2}
@@ -41,54 +43,6 @@ def standards_in_force(area):
     )
 
 
-def grid_cadres(grid):
-    return list(
-        Cadre.objects.filter(supervising_grid=grid, status=CadreStatus.SERVING)
-        .select_related("unit")
-        .only("id", "name", "name_pinyin", "position", "photo", "unit__name", "supervising_grid_id")
-        .order_by("name_pinyin", "id")
-    )
-
-
-def grid_team(grid):
-    """The grid's supervision group by the names its members go by (``display_name``): never a login name,
-    never a disabled account (one query)."""
-    members = list(
-        GridTeamMember.objects.filter(grid=grid, user__is_active=True)
-        .exclude(user__display_name="")
-        .select_related("user")
-        .order_by("id")
-    )
-    members.sort(key=lambda m: (TEAM_ORDER.get(m.role, 9), m.id))
-    return members
-
-
-def grid_commitments(grid):
-    """The newest year's published commitments of the grid's serving cadres, with their items, keyed by
-    cadre id; and that year (three queries)."""
-    years = (
-        Commitment.objects.filter(
-            status=CommitmentStatus.PUBLISHED, cadre__supervising_grid=grid, cadre__status=CadreStatus.SERVING
-        )
-        .order_by("-year")
-        .values_list("year", flat=True)[:1]
-    )
-    year = next(iter(years), None)
-    if year is None:
-        return None, {}
-    rows = (
-        Commitment.objects.filter(
-            status=CommitmentStatus.PUBLISHED,
-            cadre__supervising_grid=grid,
-            cadre__status=CadreStatus.SERVING,
-            year=year,
-        )
-        .only("id", "cadre_id", "year")
-        .prefetch_related(Prefetch("items", queryset=CommitmentItem.objects.order_by("position")))
-    )
-    return year, {c.cadre_id: c for c in rows}
-
-
 def grid_results(grid):
     """The newest published democratic evaluation of the grid's community and the results of the grid's
     cadres in it, keyed by cadre id (two queries)."""
@@ -99,37 +53,146 @@ def grid_results(grid):
     return evaluation, {row.cadre.pk: row for row in result.cadres}
 
 
+def grid_page(code):
+    """Everything the public grid page shows: what its notice-board sheet prints (``grid_pages``) and the
+    cadres' results in the newest published evaluation (about ten queries)."""
+    page = grid_pages(public_area(code, Level.GRID))[0]
+    page.evaluation, page.results = grid_results(page.grid)
+    return page
+
+
 @dataclass
 class GridPage:
-    grid: object
-    cadres: list
-    team: list
-    standards: list
-    commitments_year: int | None
-    commitments: dict
-    evaluation: object
-    results: dict
-    rows: list = field(default_factory=list)  # (cadre, commitment or None, result or None)
+    """What one grid publishes, for its page and its notice-board sheet. ``rows`` are (cadre, published
+    commitment items of ``year`` or []); ``team`` (role, name) pairs, leader first; ``evaluation`` and
+    ``results`` (by cadre id) are filled for the page only (``grid_page``)."""
+
+    grid: Area
+    county: Area | None
+    year: int | None = None
+    rows: list = field(default_factory=list)
+    team: list = field(default_factory=list)
+    standards: list = field(default_factory=list)
+    evaluation: object = None
+    results: dict = field(default_factory=dict)
+
+    @property
+    def township(self):
+        return self.grid.parent.parent if self.grid.parent else None
+
+    @property
+    def community(self):
+        return self.grid.parent
+
+    @property
+    def people(self):
+        """(cadre, commitment items, evaluation result or None): the rows of the grid page."""
+        return [(cadre, items, self.results.get(cadre.pk)) for cadre, items in self.rows]
+
+    @property
+    def phone(self):
+        """The grid's supervision phone, else the county's."""
+        return self.grid.supervision_phone or (self.county.supervision_phone if self.county else "")
+
+    @property
+    def code_of_conduct(self):
+        """The county-wide code of conduct in force (the first of them), or None."""
+        return next(
+            (s for s in self.standards if s.kind == StandardKind.CODE and s.area.level == Level.COUNTY), None
+        )
 
 
-def grid_page(code):
-    """Everything the public grid page and its notice-board sheet show (about nine queries)."""
-    grid = public_area(code, Level.GRID)
-    cadres = grid_cadres(grid)
-    year, commitments = grid_commitments(grid)
-    evaluation, results = grid_results(grid)
-    page = GridPage(
-        grid=grid,
-        cadres=cadres,
-        team=grid_team(grid),
-        standards=standards_in_force(grid),
-        commitments_year=year,
-        commitments=commitments,
-        evaluation=evaluation,
-        results=results,
+def grid_pages(area):
+    """What every grid in ``area`` (an ``Area`` of any level: a grid gives its own) publishes, in the order
+    of the grid division table (the path). Six queries at most, whatever the number of grids."""
+    grids = list(
+        Area.objects.filter(level=Level.GRID, **prefix_range("path", area.path))
+        .select_related("parent__parent__parent")
+        .order_by("path")
     )
-    page.rows = [(c, commitments.get(c.pk), results.get(c.pk)) for c in cadres]
-    return page
+    if not grids:
+        return []
+    pages = {g.pk: GridPage(grid=g, county=_county(g)) for g in grids}
+
+    cadres = defaultdict(list)
+    for cadre in (
+        Cadre.objects.filter(status=CadreStatus.SERVING, **prefix_range("supervising_path", area.path))
+        .select_related("unit")
+        .only("id", "name", "name_pinyin", "position", "photo", "unit__name", "supervising_grid_id")
+        .order_by("name_pinyin", "id")
+    ):
+        cadres[cadre.supervising_grid_id].append(cadre)
+
+    members = list(
+        # Named by the name they go by, never a login name; never a disabled account.
+        GridTeamMember.objects.filter(user__is_active=True, **prefix_range("grid__path", area.path))
+        .select_related("user")
+        .only("id", "grid_id", "role", "user__display_name")
+        .order_by("id")
+    )
+    members.sort(key=lambda m: (TEAM_ORDER.get(m.role, 9), m.id))
+    for member in members:
+        name = (member.user.display_name or "").strip()
+        if name and member.grid_id in pages:
+            pages[member.grid_id].team.append((TeamRole(member.role), name))
+
+    years, items = _commitments(area)
+
+    for standard in _standards(area):
+        for page in pages.values():
+            if page.grid.path.startswith(standard.area.path):
+                page.standards.append(standard)
+
+    for grid_id, page in pages.items():
+        page.year = years.get(grid_id)
+        page.rows = [(c, items.get(c.pk, [])) for c in cadres[grid_id]]
+    return [pages[g.pk] for g in grids]
+
+
+def _county(grid):
+    node = grid
+    while node.parent_id is not None:
+        node = node.parent
+    return node if node.level == Level.COUNTY else None
+
+
+def _commitments(area):
+    """The newest year with a published commitment of a serving cadre, per grid; and the items of those
+    commitments of that year, keyed by cadre id (two queries)."""
+    rows = list(
+        Commitment.objects.filter(
+            status=CommitmentStatus.PUBLISHED,
+            cadre__status=CadreStatus.SERVING,
+            **prefix_range("cadre__supervising_path", area.path),
+        ).values_list("id", "cadre_id", "year", "cadre__supervising_grid_id")
+    )
+    years = {}
+    for _pk, _cadre, year, grid_id in rows:
+        years[grid_id] = max(year, years.get(grid_id, year))
+    chosen = {pk: cadre_id for pk, cadre_id, year, grid_id in rows if years[grid_id] == year}
+    items = defaultdict(list)
+    if chosen:
+        for item in (
+            CommitmentItem.objects.filter(commitment_id__in=list(chosen))
+            .only("id", "commitment_id", "position", "content")
+            .order_by("commitment_id", "position")
+        ):
+            items[chosen[item.commitment_id]].append(item)
+    return years, items
+
+
+def _standards(area):
+    """The standards in force in ``area`` or anywhere inside it, and those of the areas above it (one
+    query), in the grid page's order."""
+    return list(
+        Standard.objects.filter(
+            Q(area__path__in=path_prefixes(area.path)) | Q(**prefix_range("area__path", area.path)),
+            status=StandardStatus.PUBLISHED,
+        )
+        .select_related("area")
+        .only("id", "kind", "title", "body", "position", "area__path", "area__level", "area__depth")
+        .order_by("kind", "area__depth", "position", "title")
+    )
 
 
 def township_page(code):

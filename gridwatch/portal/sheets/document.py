@@ -427,7 +427,7 @@ def fingerprint(pages, *, report_url, size=DEFAULT_SIZE, today=None):
 
 
 def sheets_pdf(pages, *, report_url, size=DEFAULT_SIZE, today=None):
-    """The sheets of ``pages`` (``selectors.sheet_pages``) as one PDF, each starting on a new page, always in
+    """The sheets of ``pages`` (``portal.selectors.grid_pages``) as one PDF, each starting on a new page, always in
     Chinese (the language of the notice boards), whatever the language of who prints it. ``report_url(grid)``
     is the address the QR code opens; ``size`` "a4" or "a3". FontMissing when no Chinese font is installed."""
     page_format, scale = SIZES.get(size, SIZES[DEFAULT_SIZE])

@@ -27,8 +27,8 @@ from gridwatch.core.scoping import get_for_user_or_404
 from gridwatch.geography.models import Area, Level
 
 from ..public import public_page
-from ..selectors import public_area
-from . import document, selectors
+from ..selectors import grid_pages, public_area
+from . import document
 
 # Who prints a township's sheets (their townships: the county-wide roles all of them).
 TOWNSHIP_PRINTERS = frozenset({Role.COUNTY_STAFF, Role.OFFICE, Role.TOWNSHIP_STAFF})
@@ -72,7 +72,7 @@ def grid_sheet(request, code):
     # PDF is kept for a day under a digest of everything it prints, so it is drawn again only when something
     # published changes (never stale), and a visitor cannot make the server draw the same sheet twice.
     url = report_url(request, grid)
-    pages = selectors.sheet_pages(grid)
+    pages = grid_pages(grid)
     key = "portal:sheet:" + document.fingerprint(pages, size=size, report_url=lambda g: url)
     content = cache.get(key)
     if content is None:
@@ -87,7 +87,7 @@ def grid_sheet(request, code):
 
 def _batch(request, area):
     size = page_size(request)
-    pages = selectors.sheet_pages(area)
+    pages = grid_pages(area)
     if not pages:
         messages.info(request, _("%(area)s has no grid to print.") % {"area": area.name})
         return redirect("portal:sheet_index")
