@@ -52,7 +52,7 @@ DOC = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:cases:begin -->", "<!-- bench:cases:end -->"
 LIST_RATIO = 1.3
 POST_SHARE = 0.5
-RECEIPT = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){4}")
+RECEIPT = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){5}")
 
 # (key, label, user, query string, target): (a) and (b) are the issue's; the others show what a handler
 # opens next (open and overdue reports) and the grid team's own list.
@@ -436,8 +436,6 @@ def prepare_post_database(args, env):
 
 def run_post(args):
     env = database_env("cases_post", args.postgres, settings="bench.cases_settings")
-    if args.slow_hash:
-        env["BENCH_RECEIPT_SLOW_HASH"] = args.slow_hash
     prepare_post_database(args, env)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     if "DATABASE_URL" not in env:
@@ -445,7 +443,6 @@ def run_post(args):
     import django
 
     django.setup()
-    import django.conf
     from django.db import connection
 
     from gridwatch.cases.models import Report
@@ -465,8 +462,6 @@ def run_post(args):
         else {"postgres": f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"}
     )
     connection.close()
-    hasher = django.conf.settings.PASSWORD_HASHERS[0].rsplit(".", 1)[-1]
-    slow_hash = f"the configured {hasher} (before the change)" if args.slow_hash else slow_hash_name()
 
     port = free_port()
     server_log = ROOT / "var" / "bench" / f"gunicorn_{vendor}.log"
@@ -559,7 +554,7 @@ def run_post(args):
         f"Django {meta['django']}, {meta['database']}; load average at the end {meta['load']}. gunicorn "
         f"{args.workers} sync workers, {args.concurrency} concurrent clients, {args.rounds} rounds of "
         f"{args.seconds:g} s per endpoint (order rotated every round) after {args.warmup_seconds:g} s of "
-        f"warm-up each; slow hash of the receipt: {slow_hash}. Every answer was checked; "
+        f"warm-up each. Every answer was checked; "
         f"{filed:,} reports were filed. *Share*: requests/s of the endpoint over those of the INSERT view "
         "in the same round, median of the rounds; *by CPU*: the INSERT view's CPU per request over the "
         "endpoint's (gunicorn workers + database backends + load generator), the share a machine doing "
@@ -585,18 +580,7 @@ def run_post(args):
         )
     table = "\n".join(lines) + "\n" + breakdown
     log("\n" + table)
-    title = f"Report POST, {meta['database'].split()[0]}"
-    if args.slow_hash:
-        title += ", slow hash before the change"
-    return title, table
-
-
-def slow_hash_name():
-    """What the application's ``receipt_slow_hash`` makes, read off one hash: its name and parameters."""
-    from gridwatch.cases import receipts
-
-    stored = receipts.receipt_slow_hash("AAAA-AAAA-AAAA-AAAA-AAAA")
-    return "`" + "$".join(stored.split("$")[:-2]) + "`"
+    return f"Report POST, {meta['database'].split()[0]}", table
 
 
 # ============================================================================================ breakdown
@@ -619,7 +603,6 @@ BREAKDOWN = (
     ),
     ("submit", "`services.report_submit` (one transaction)", "services", "report_submit", ""),
     ("route", "of which the routing (`routing.route`: conflicts of interest)", "services", "route", "submit"),
-    ("slow", "of which the receipt's slow hash", "services", "receipt_slow_hash", "submit"),
     ("audit", "of which the audit event (hash chain)", "services", "audit_log", "submit"),
     ("render", "the answer page (`render`)", "views", "render", ""),
 )
@@ -636,7 +619,7 @@ def breakdown_worker(n):
 
     from gridwatch.cases import receipts, services, views
 
-    get_resolver().url_patterns  # noqa: B018 - the bench URLconf first: --slow-hash patches services
+    get_resolver().url_patterns  # noqa: B018 - loads the bench URLconf before the timing
     from gridwatch.people.models import Cadre
 
     modules = {"receipts": receipts, "services": services, "views": views}
@@ -775,12 +758,6 @@ def main():
     post.add_argument("--targets", default="", help="county, grid (the INSERT view always runs)")
     post.add_argument(
         "--breakdown", type=int, default=200, help="requests of the in-process CPU breakdown (0: none)"
-    )
-    post.add_argument(
-        "--slow-hash",
-        default="",
-        choices=("", "password-hasher"),
-        help="password-hasher: the receipt's slow hash before the change (Argon2id), for comparison",
     )
     lst = parser.add_argument_group("list")
     lst.add_argument("--sizes", default="1000,100000", help="report counts, comma separated")

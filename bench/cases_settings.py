@@ -22,7 +22,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.cases_urls"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "gridwatch.core.cache.DatabaseCache",
         "LOCATION": "gridwatch_cache",
     }
 }

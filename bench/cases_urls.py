@@ -6,8 +6,6 @@ its own and answers ``ok``. The table, ``bench_insert``, is created by ``bench/b
 model and no migration of the application.
 """
 
-import os
-
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
@@ -32,12 +30,3 @@ def insert_one_row(request):
 
 
 urlpatterns = [path("bench/insert/", insert_one_row, name="bench_insert"), *urlpatterns]
-
-if os.environ.get("BENCH_RECEIPT_SLOW_HASH") == "password-hasher":
-    # ``bench_cases.py --slow-hash password-hasher``: the receipt's slow hash as it was before
-    # docs/performance.md's change, the configured password hasher (Argon2id), to measure both in one place.
-    from django.contrib.auth.hashers import make_password
-
-    from gridwatch.cases import services
-
-    services.receipt_slow_hash = make_password

@@ -26,7 +26,7 @@ from .helpers import DESKTOP, PHONE, assert_page_is_sound, enrol_totp, sign_in
 
 pytestmark = pytest.mark.e2e
 
-CODE = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$")
+CODE = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){5}$")
 WHAT = "上周六晚上在南场小区棋牌室打麻将，输赢较大，邻居都看见了。"
 NOTE = "已调取棋牌室当晚的登记簿，另约谈两名在场邻居。"
 SUMMARY = "经初步核实，张伟同志当晚在家中与亲属聚会，未到棋牌室，反映问题不属实。"

@@ -13,7 +13,7 @@ from .helpers import enrol_totp, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-CODE = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$")
+CODE = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){5}$")
 
 
 def test_it_carries_an_anonymous_report_from_a_grid_to_the_handler_and_back(

@@ -162,7 +162,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        # Django's database cache with one statement a write (gridwatch/core/cache.py).
+        "BACKEND": "gridwatch.core.cache.DatabaseCache"
         if PRODUCTION
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "gridwatch_cache",

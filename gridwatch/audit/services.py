@@ -43,14 +43,15 @@ def _normalise(changes):
 
 
 def audit_log(*, actor, action, obj=None, object_type="", object_id="", object_label="", changes=None):
-    """Append one event. Call inside the transaction of the change it records."""
+    """Append one event. Call inside the transaction of the change it records: an event that cannot be
+    written rolls the change back with it (no savepoint of its own)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:200]
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_label = actor.get_username() if actor_id is not None else ""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         at = timezone.now()
         fields = {

@@ -138,7 +138,9 @@ class FollowUpForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
-        help_text=_("The 20 characters you were given when you filed the report, e.g. ABCD-EFGH-…"),
+        help_text=_(
+            "The code you were given when you filed the report: groups of four characters, e.g. ABCD-EFGH-…"
+        ),
     )
 
 

@@ -1,19 +1,19 @@
 """Receipt codes (查询码, SECURITY.md item 2) and per-source throttles (item 1).
 
-A code is 20 characters of a 31-character alphabet without look-alikes (99 bits from ``secrets``), written
-in five groups of four to be read aloud. Only its keyed hash (for the lookup) and a slow salted hash (checked
-after it) are stored. Throttles key on a keyed hash of
-the client address that changes every day, and live only in the cache.
+A code is 24 characters of a 31-character alphabet without look-alikes (118 bits from ``secrets``), written
+in six groups of four to be read aloud. Only its keyed hash (HMAC-SHA256 with the pepper from the
+environment) is stored, and the lookup goes by it.
 
-The slow hash is scrypt with its own salt and parameters written into the stored value
-(``receipt-scrypt1$n$r$p$salt$digest``), about 2 MiB and a few milliseconds per code. It is defence in
-depth, not the protection: with 99 bits a code cannot be guessed however fast the hash, and the keyed hash
-needs the pepper, which is not in the database. The slow hash only makes a stolen database *and* pepper
-still cost a memory-hard computation per guess. It was the configured password hasher (Argon2id, 100 MiB,
-0.25–0.6 s per report on the benchmark machine), which held the public form to a few reports a second
-(docs/performance.md, "Report POST"); values stored then start with the hasher's name (``argon2$…``) and
-are still checked by ``check_password``. Raising ``SLOW_HASH_N`` later leaves old values verifiable: each
-is checked with the parameters it carries.
+Why no slow hash beside it: a slow (salted, memory-hard) hash protects a secret that can be guessed; a code
+of 112 bits or more cannot be, however fast the hash. NIST SP 800-63B (§5.1.2.2, look-up secrets) asks for
+exactly this: a secret of at least 112 bits is stored under an approved one-way function, one of fewer bits
+salted and under a password hash. Codes were 20 characters (99 bits) and carried a slow hash until
+2026-12 (docs/performance.md, "Report POST"): it cost about a third of a report's CPU time and protected
+nothing the keyed hash and the code's length do not. Reports filed then keep their 20-character codes and
+their slow hash (``receipt-scrypt1$n$r$p$salt$digest``, or the password hasher's ``argon2$…`` before that),
+which ``receipt_slow_matches`` still checks after the keyed lookup.
+
+Throttles key on a keyed hash of the client address that changes every day, and live only in the cache.
 """
 
 import base64
@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 
 from django.contrib.auth.hashers import check_password
 from django.core import signing
@@ -31,12 +32,15 @@ from gridwatch.accounts.lockout import client_ip
 from gridwatch.core.crypto import keyed_hash
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
-GROUPS, GROUP_SIZE = 5, 4
+GROUPS, GROUP_SIZE = 6, 4
 CODE_LENGTH = GROUPS * GROUP_SIZE
+# Codes given before 2026-12 are 20 characters (five groups) and are still accepted.
+LEGACY_CODE_LENGTH = 20
 # What a reporter may type for a code: the groups, with spaces or dashes between them or none.
-CODE_INPUT = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
+CODE_INPUT = re.compile(rf"^(?:[{ALPHABET}]{{{CODE_LENGTH}}}|[{ALPHABET}]{{{LEGACY_CODE_LENGTH}}})$")
 
 REPORTS_PER_SOURCE_PER_HOUR = 5
+SUBMISSION_WINDOW = 3600
 WRONG_CODES_ALLOWED = 10
 WRONG_CODE_LOCK_SECONDS = 15 * 60
 
@@ -52,22 +56,18 @@ def receipt_normalise(text):
     raw = re.sub(r"[\s\-]", "", (text or "")[:64]).upper()
     if not CODE_INPUT.match(raw):
         return None
-    return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, CODE_LENGTH, GROUP_SIZE))
+    return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
 
 
 def receipt_hash(code):
     return keyed_hash(code, "receipt")
 
 
+# Reports filed before 2026-12 carry a slow hash of their 20-character code: scrypt with its salt and
+# parameters in the value (``receipt-scrypt1$n$r$p$salt$digest``; 2**11 × 8 × 128 bytes = 2 MiB).
 SLOW_HASH_ALGORITHM = "receipt-scrypt1"
-# 2**11 × 8 × 128 bytes = 2 MiB of memory per hash, 3–5 ms on the benchmark machine (docs/performance.md).
-SLOW_HASH_N, SLOW_HASH_R, SLOW_HASH_P = 2**11, 8, 1
 # What a stored value may ask for: refuses absurd parameters rather than allocating them.
 SLOW_HASH_MAX_MEMORY = 64 * 1024 * 1024
-
-
-def _b64(data):
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def _unb64(text):
@@ -80,16 +80,10 @@ def _scrypt(code, salt, n, r, p):
     )
 
 
-def receipt_slow_hash(code):
-    """A salted scrypt hash of the code, with its parameters, for ``Report.receipt_slow_hash``."""
-    salt = secrets.token_bytes(16)
-    digest = _scrypt(code, salt, SLOW_HASH_N, SLOW_HASH_R, SLOW_HASH_P)
-    return f"{SLOW_HASH_ALGORITHM}${SLOW_HASH_N}${SLOW_HASH_R}${SLOW_HASH_P}${_b64(salt)}${_b64(digest)}"
-
-
 def receipt_slow_matches(code, stored):
-    """Whether ``code`` matches the stored slow hash; reports filed before it existed have none. A value
-    written before the scrypt hash (by the password hasher: ``argon2$…``) is checked by the hasher."""
+    """Whether ``code`` matches the slow hash stored with a report filed before 2026-12 (``None``: a report
+    filed before the slow hash existed, or after it was dropped). A value written before the scrypt hash (by
+    the password hasher: ``argon2$…``) is checked by the hasher."""
     if stored is None:
         return True
     if not stored.startswith(SLOW_HASH_ALGORITHM + "$"):
@@ -156,14 +150,22 @@ def _source(request, purpose):
 
 
 def submission_allowed(request):
-    """Counts one submission from the client; ``False`` once it is over the hourly limit."""
+    """Counts one submission from the client; ``False`` once it is over the limit of the hour that began
+    with the source's first report. The first report from a source costs one cache write (most reporters
+    file one); later ones a read and a write. Two reports from one source at the same instant may both be
+    counted as the same one: a limit against floods, not an exact count."""
     key = f"cases:submit:{_source(request, 'submit')}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
+    now = time.time()
+    if cache.add(key, (1, now), SUBMISSION_WINDOW):
+        return True
+    value = cache.get(key)
+    # A plain number was written by the version before the window start was kept with the count.
+    count, started = value if isinstance(value, tuple) else (value or 0, now)
+    left = started + SUBMISSION_WINDOW - now
+    if left <= 0:  # the hour ran out between the two calls
+        count, started, left = 0, now, SUBMISSION_WINDOW
+    count += 1
+    cache.set(key, (count, started), max(1, int(left)))
     return count <= REPORTS_PER_SOURCE_PER_HOUR
 
 

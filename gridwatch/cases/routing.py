@@ -2,7 +2,7 @@
 and one level up when a whole level is conflicted (回避).
 
 A level is conflicted with a cadre when everyone who would handle the report there is (``selectors.
-conflicted_users``: the cadre themselves, a cadre of the same unit, the unit's liaison, a declared relation):
+conflicted_user_sources``: the cadre themselves, a cadre of the same unit, the unit's liaison, a declared relation):
 
 - the grid, when every active member of its supervision group is: the report goes to the township;
 - the township, when the cadre is one of its own (their unit is the township's party committee and
@@ -17,15 +17,15 @@ conflicted are left out by ``selectors.reports_for`` (recusal). Units never see 
 
 from dataclasses import dataclass
 
-from django.db.models import Exists
+from django.db.models import CharField, Value
 
 from gridwatch.accounts.models import RoleAssignment
 from gridwatch.accounts.roles import Role
 from gridwatch.geography.models import GridTeamMember
-from gridwatch.people.models import Cadre, UnitKind
+from gridwatch.people.models import UnitKind
 
 from .models import RoutedBecause
-from .selectors import conflicted_users
+from .selectors import conflicted_user_sources
 
 
 def county_path(path):
@@ -54,30 +54,35 @@ class Conflicts:
 
 def level_conflicts(cadre, *, township, grid_id=None):
     """The conflicts of the township at path ``township`` and of the grid ``grid_id`` with ``cadre``: one
-    query, whatever the size of the teams."""
-    conflicted = conflicted_users(cadre)
-    team = GridTeamMember.objects.filter(grid_id=grid_id, user__is_active=True)
-    officers = RoleAssignment.objects.filter(
-        role=Role.TOWNSHIP_STAFF, area__path=township, user__is_active=True
-    )
-    row = (
-        Cadre.objects.filter(pk=cadre.pk)
-        .annotate(
-            team_any=Exists(team),
-            team_free=Exists(team.exclude(user_id__in=conflicted)),
-            officers_any=Exists(officers),
-            officers_free=Exists(officers.exclude(user_id__in=conflicted)),
+    query of five plain parts (the three sources of ``conflicted_user_sources``, the grid's active team, the
+    township's active commission officers), whatever the size of the teams, and the cadre's unit (read with
+    the cadre where the caller selected it)."""
+    tagged = [
+        source.values_list(Value(tag, output_field=CharField()), "user_id")
+        for tag, source in (
+            *((CONFLICTED, part) for part in conflicted_user_sources(cadre)),
+            (TEAM, GridTeamMember.objects.filter(grid_id=grid_id, user__is_active=True).order_by()),
+            (
+                OFFICER,
+                RoleAssignment.objects.filter(
+                    role=Role.TOWNSHIP_STAFF, area__path=township, user__is_active=True
+                ).order_by(),
+            ),
         )
-        .values("unit__kind", "unit__area__path", "team_any", "team_free", "officers_any", "officers_free")
-        .first()
-    )
-    if row is None:
-        return Conflicts()
+    ]
+    users = {CONFLICTED: set(), TEAM: set(), OFFICER: set()}
+    for tag, user_id in tagged[0].union(*tagged[1:], all=True):
+        users[tag].add(user_id)
+    conflicted, team, officers = users[CONFLICTED], users[TEAM], users[OFFICER]
+    unit = cadre.unit
     return Conflicts(
-        own_township=row["unit__kind"] == UnitKind.TOWNSHIP and row["unit__area__path"] == township,
-        township_staff=row["officers_any"] and not row["officers_free"],
-        grid=grid_id is not None and row["team_any"] and not row["team_free"],
+        own_township=unit.kind == UnitKind.TOWNSHIP and unit.area.path == township,
+        township_staff=bool(officers) and officers <= conflicted,
+        grid=grid_id is not None and bool(team) and team <= conflicted,
     )
+
+
+CONFLICTED, TEAM, OFFICER = "conflicted", "team", "officer"
 
 
 def route(*, subject_cadre, grid, fallback_path, fallback_because):

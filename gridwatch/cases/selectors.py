@@ -33,13 +33,24 @@ def conflicted_cadres(user):
     ).values("id")
 
 
+def conflicted_user_sources(cadre):
+    """Where the users conflicted with ``cadre`` come from, as querysets of ``user_id`` (no ordering, no
+    NULL): every account of a cadre of the same unit (the cadre's own included), the unit's liaisons, and
+    those who declared a relation to the cadre. ``conflicted_users`` and ``routing.level_conflicts`` read
+    the same three."""
+    return (
+        Cadre.objects.filter(unit_id=cadre.unit_id, user__isnull=False).order_by().values("user_id"),
+        RoleAssignment.objects.filter(role=Role.UNIT_LIAISON, unit_id=cadre.unit_id)
+        .order_by()
+        .values("user_id"),
+        DeclaredRelation.objects.filter(cadre_id=cadre.pk).order_by().values("user_id"),
+    )
+
+
 def conflicted_users(cadre):
     """The mirror of ``conflicted_cadres``: a subquery of the users who may not handle a report about
-    ``cadre``: the cadre themselves and every account of a cadre of the same unit, the unit's liaisons, and
-    those who declared a relation to the cadre. No NULL is in it, so ``exclude(user_id__in=...)`` is safe."""
-    colleagues = Cadre.objects.filter(unit_id=cadre.unit_id, user__isnull=False).values("user_id")
-    liaisons = RoleAssignment.objects.filter(role=Role.UNIT_LIAISON, unit_id=cadre.unit_id).values("user_id")
-    relations = DeclaredRelation.objects.filter(cadre_id=cadre.pk).values("user_id")
+    ``cadre`` (``conflicted_user_sources``). No NULL is in it, so ``exclude(user_id__in=...)`` is safe."""
+    colleagues, liaisons, relations = conflicted_user_sources(cadre)
     return User.objects.filter(Q(pk__in=colleagues) | Q(pk__in=liaisons) | Q(pk__in=relations)).values("pk")
 
 

@@ -5,7 +5,7 @@ with the receipt code) names no report: the event's fine timestamp must not be l
 report (SECURITY.md item 1), and no report text or receipt code ever goes into an event (item 8).
 """
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from gridwatch.core.errors import NotPermitted, ValidationFailed
 from . import attachments as attachment_store
 from . import deadlines
 from .models import Channel, Report, ReporterIdentity, ReportMessage, RoutedBecause
-from .receipts import receipt_hash, receipt_new, receipt_slow_hash
+from .receipts import receipt_hash, receipt_new
 from .routing import route
 from .selectors import IDENTITY_REVEAL, acts_on, reports_for
 
@@ -25,20 +25,8 @@ REVEAL_REASON_MIN_LENGTH = 4
 REVEAL_REASON_MAX_LENGTH = 500
 
 
-def report_submit(**fields):
-    """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored. The
-    arguments are those of ``_report_submit``.
-
-    The receipt code and its slow hash are made before the transaction: on SQLite a write transaction
-    holds the database's write lock from its first statement, and no other report should wait for a hash."""
-    code = receipt_new()
-    return _report_submit(receipt=(code, receipt_slow_hash(code)), **fields)
-
-
-@transaction.atomic
-def _report_submit(
+def report_submit(
     *,
-    receipt,
     actor,
     channel,
     circle,
@@ -56,7 +44,11 @@ def _report_submit(
     intake_details=None,
 ):
     """File a report. Returns ``(report, receipt_code)``; the code is shown once and never stored.
-    ``attachments`` are checked files (``attachments.CheckedFile``) from the reporter, stored with it."""
+    ``attachments`` are checked files (``attachments.CheckedFile``) from the reporter, stored with it.
+
+    The checks and the routing read before the transaction that writes (``_report_file``): on SQLite a
+    write transaction holds the database's write lock from its first statement, and no other report should
+    wait for them."""
     what = (what or "").strip()
     if not what:
         raise ValidationFailed(_("Say what happened."), field="what")
@@ -88,18 +80,27 @@ def _report_submit(
     report.transfer_due = deadlines.transfer_due(report.received_on)
     if (reporter_name or "").strip():
         report.acceptance_reply_due = deadlines.acceptance_reply_due(report.received_on)
-    # 100 bits make a collision practically impossible; the unique index makes it certain.
-    code, slow = receipt
-    for _attempt in range(3):
-        report.receipt_hash = receipt_hash(code)
-        report.receipt_slow_hash = slow
-        try:
-            with transaction.atomic():
-                report.save(force_insert=True)
-            break
-        except IntegrityError:  # pragma: no cover - a 2**-100 event
-            code = receipt_new()
-            slow = receipt_slow_hash(code)
+    code = receipt_new()
+    # 118 bits make a collision practically impossible; the unique index makes it certain (the transaction
+    # would roll back and the reporter see the error page, which asks to send the form again).
+    report.receipt_hash = receipt_hash(code)
+    _report_file(
+        report,
+        actor=actor,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        attachments=attachments,
+        intake_details=intake_details,
+    )
+    return report, code
+
+
+@transaction.atomic
+def _report_file(report, *, actor, reporter_name, reporter_phone, attachments, intake_details):
+    """The writes of ``report_submit``, in one transaction: the report, the reporter's identity, the files
+    and the one audit event."""
+    channel, circle = report.channel, report.circle
+    report.save(force_insert=True)
     named = bool((reporter_name or "").strip())
     if named:
         ReporterIdentity.objects.create(
@@ -118,7 +119,6 @@ def _report_submit(
             # ``intake_details`` says where a staff intake came from (a diary entry), in the same one event.
             changes={"channel": channel, "circle": circle, "identity_given": named, **(intake_details or {})},
         )
-    return report, code
 
 
 @transaction.atomic

@@ -126,18 +126,25 @@ def report_form(request, code=None):
     """The supervision mailbox (监督信箱): county-wide, or a grid's, where the cadres supervised in the grid
     can be picked."""
     if code is not None:
-        grid = Area.objects.filter(level=Level.GRID, code=code).select_related("parent__parent").first()
+        grid = (
+            Area.objects.filter(level=Level.GRID, code=code)
+            .select_related("parent__parent")
+            .defer("boundary", "parent__boundary", "parent__parent__boundary")
+            .first()
+        )
         if grid is None:
             raise Http404
         county_path = grid.path.split("/", 1)[0] + "/"
+        # The unit's area for the routing (``routing.level_conflicts``); the phone is never read here.
         cadres = (
             Cadre.objects.filter(supervising_grid=grid, status=CadreStatus.SERVING)
-            .select_related("unit")
+            .select_related("unit__area")
+            .defer("phone", "unit__area__boundary")
             .order_by("name_pinyin", "id")
         )
     else:
         grid, cadres = None, None
-        county = Area.objects.filter(level=Level.COUNTY).order_by("path").first()
+        county = Area.objects.filter(level=Level.COUNTY).only("path").order_by("path").first()
         if county is None:
             raise Http404
         county_path = county.path

@@ -13,7 +13,7 @@ from gridwatch.conftest import zh
 
 SENTINEL_IP = "203.0.113.77"
 SENTINEL_UA = "SentinelBrowser/9.9"
-CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){4}")
+CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){5}")
 
 
 def form_data(**extra):
@@ -134,6 +134,50 @@ def test_it_limits_reports_per_source_and_keeps_the_form(client, county):
     assert other.status_code == 200
 
 
+@pytest.fixture(params=["local memory", "database"])
+def any_cache(request, settings):
+    """The cache of the tests and the demo, and production's database cache."""
+    if request.param == "database":
+        from django.core.management import call_command
+
+        settings.CACHES = {
+            "default": {"BACKEND": "gridwatch.core.cache.DatabaseCache", "LOCATION": "gridwatch_cache"}
+        }
+        call_command("createcachetable", verbosity=0)
+    return request.param
+
+
+def test_it_counts_the_hour_from_a_source_s_first_report(client, county, any_cache):
+    """Five reports in the hour that began with the first; the sixth waits until that hour is over, however
+    often it is tried meanwhile. (Django's ``incr`` on the database cache used to set the counter's expiry
+    to the cache's default of five minutes.)"""
+    import datetime
+
+    import time_machine
+
+    start = datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assert post_report(client).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=50), tick=False):
+        for _ in range(receipts.REPORTS_PER_SOURCE_PER_HOUR - 1):
+            assert post_report(client).status_code == 200
+        assert post_report(client).status_code == 429
+    with time_machine.travel(start + datetime.timedelta(minutes=59), tick=False):
+        assert post_report(client).status_code == 429
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        assert post_report(client).status_code == 200
+    assert Report.objects.count() == receipts.REPORTS_PER_SOURCE_PER_HOUR + 1
+
+
+def test_it_reads_a_counter_written_as_a_plain_number(client, county, rf):
+    """A counter written by the version before the hour's start was kept with it."""
+    from django.core.cache import cache
+
+    request = rf.post("/", REMOTE_ADDR=SENTINEL_IP)
+    cache.set(f"cases:submit:{receipts._source(request, 'submit')}", receipts.REPORTS_PER_SOURCE_PER_HOUR, 60)
+    assert receipts.submission_allowed(request) is False
+
+
 def test_it_files_from_a_grid_page_about_a_cadre_picked_from_the_list(client, grid_a, cadre_a):
     response = post_report(
         client, reverse("portal:report_grid", args=[grid_a.code]), subject_cadre=cadre_a.pk
@@ -225,10 +269,12 @@ def test_it_audits_a_public_report_without_naming_it(client, county):
     assert event.object_id == "" and event.actor_id is None
 
 
-def test_it_makes_codes_of_at_least_80_bits():
+def test_it_makes_codes_of_at_least_112_bits():
     import math
 
     codes = {receipts.receipt_new() for _ in range(2000)}
     assert len(codes) == 2000
-    assert receipts.CODE_LENGTH * math.log2(len(receipts.ALPHABET)) >= 80
+    # At least 80 bits (SECURITY.md item 2), and 112 so that a keyed hash alone stores them safely (NIST SP
+    # 800-63B §5.1.2.2).
+    assert receipts.CODE_LENGTH * math.log2(len(receipts.ALPHABET)) >= 112
     assert all(receipts.receipt_normalise(c) == c for c in list(codes)[:50])

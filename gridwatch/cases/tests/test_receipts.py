@@ -1,5 +1,10 @@
-"""Receipt codes stored under a keyed hash and a slow hash (SECURITY.md item 2), and one report per
-submission token (item 10)."""
+"""Receipt codes stored under a keyed hash only, and the slow hashes of codes given before 2026-12 still
+checked (SECURITY.md item 2); one report per submission token (item 10)."""
+
+import base64
+import hashlib
+import math
+import secrets
 
 from argon2 import PasswordHasher
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -13,36 +18,52 @@ from gridwatch.cases.tests.test_public import CODE, SENTINEL_IP, code_of, follow
 from gridwatch.cases.tests.test_staff import intake
 from gridwatch.conftest import zh
 
+LEGACY_CODE = "ABCD-EFGH-JKMN-PQRS-TUVW"  # 20 characters, as codes were given before 2026-12
+WRONG = "AAAA-AAAA-AAAA-AAAA-AAAA"
 
-def test_it_stores_a_slow_hash_beside_the_keyed_hash_and_neither_holds_the_code(client, county):
+
+def legacy_scrypt(code, n=2**11, r=8, p=1):
+    """A slow hash as ``report_submit`` stored it beside the keyed hash before 2026-12."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(code.encode(), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=64 * 1024 * 1024)
+
+    def b64(data):
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    return f"receipt-scrypt1${n}${r}${p}${b64(salt)}${b64(digest)}"
+
+
+def file_legacy_report(client, slow=True):
+    """A report filed before 2026-12: a 20-character code, its keyed hash and (``slow``) its slow hash."""
+    post_report(client)
+    Report.objects.update(
+        receipt_hash=receipts.receipt_hash(LEGACY_CODE),
+        receipt_slow_hash=legacy_scrypt(LEGACY_CODE) if slow else None,
+    )
+
+
+def test_it_stores_only_the_keyed_hash_of_a_code_of_at_least_112_bits(client, county):
     code = code_of(post_report(client))
+    assert len(code.replace("-", "")) == receipts.CODE_LENGTH == 24
+    assert receipts.CODE_LENGTH * math.log2(len(receipts.ALPHABET)) >= 112  # NIST SP 800-63B §5.1.2.2
     with connection.cursor() as cursor:
         cursor.execute("SELECT receipt_hash, receipt_slow_hash FROM cases_report")
         keyed, slow = cursor.fetchone()
-    assert keyed == receipts.receipt_hash(code)
-    assert slow.startswith("receipt-scrypt1$2048$8$1$")
-    for value in (keyed, slow):
-        assert code not in value and code.replace("-", "") not in value
-    assert receipts.receipt_slow_matches(code, slow)
-    assert not receipts.receipt_slow_matches("AAAA-AAAA-AAAA-AAAA-AAAA", slow)
+    assert keyed == receipts.receipt_hash(code) and slow is None
+    assert code not in keyed and code.replace("-", "") not in keyed
+    assert zh("Your report") in follow(client, code).content.decode()
 
 
-def test_it_salts_every_slow_hash():
-    code = receipts.receipt_new()
-    first, second = receipts.receipt_slow_hash(code), receipts.receipt_slow_hash(code)
-    assert first != second
-    assert receipts.receipt_slow_matches(code, first) and receipts.receipt_slow_matches(code, second)
+def test_it_finds_a_report_filed_with_a_twenty_character_code_by_its_slow_hash(client, county):
+    file_legacy_report(client)
+    for typed in (LEGACY_CODE, LEGACY_CODE.replace("-", " ").lower()):
+        assert zh("Your report") in follow(client, typed).content.decode()
 
 
-def test_it_checks_a_slow_hash_with_the_parameters_stored_in_it(monkeypatch):
-    """Values made with other (older or newer) parameters stay verifiable when the defaults change."""
-    code = receipts.receipt_new()
-    monkeypatch.setattr(receipts, "SLOW_HASH_N", 2**10)
-    older = receipts.receipt_slow_hash(code)
-    monkeypatch.undo()
-    assert older.startswith("receipt-scrypt1$1024$8$1$")
-    assert receipts.receipt_slow_matches(code, older)
-    assert not receipts.receipt_slow_matches("AAAA-AAAA-AAAA-AAAA-AAAA", older)
+def test_it_checks_a_slow_hash_with_the_parameters_stored_in_it():
+    for stored in (legacy_scrypt(LEGACY_CODE), legacy_scrypt(LEGACY_CODE, n=2**10)):
+        assert receipts.receipt_slow_matches(LEGACY_CODE, stored)
+        assert not receipts.receipt_slow_matches(WRONG, stored)
 
 
 def test_it_still_checks_slow_hashes_made_by_the_password_hasher(settings):
@@ -51,19 +72,17 @@ def test_it_still_checks_slow_hashes_made_by_the_password_hasher(settings):
         "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
-    code = receipts.receipt_new()
     # The production hasher's format with small costs (Django reads them from the value), to keep the test
     # fast.
-    argon2 = "argon2" + PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(code)
-    pbkdf2 = PBKDF2PasswordHasher().encode(code, "somesalt", iterations=1000)
+    argon2 = "argon2" + PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(LEGACY_CODE)
+    pbkdf2 = PBKDF2PasswordHasher().encode(LEGACY_CODE, "somesalt", iterations=1000)
     for stored in (argon2, pbkdf2):
-        assert receipts.receipt_slow_matches(code, stored)
-        assert not receipts.receipt_slow_matches("AAAA-AAAA-AAAA-AAAA-AAAA", stored)
+        assert receipts.receipt_slow_matches(LEGACY_CODE, stored)
+        assert not receipts.receipt_slow_matches(WRONG, stored)
 
 
 def test_it_matches_nothing_with_a_damaged_or_greedy_slow_hash():
-    code = receipts.receipt_new()
-    good = receipts.receipt_slow_hash(code)
+    good = legacy_scrypt(LEGACY_CODE)
     algorithm, n, r, p, salt, digest = good.split("$")
     for stored in (
         "receipt-scrypt1$garbage",
@@ -73,30 +92,29 @@ def test_it_matches_nothing_with_a_damaged_or_greedy_slow_hash():
         f"{algorithm}${2**20}$8$1${salt}${digest}",  # 1 GiB: refused, not allocated
         f"{algorithm}${n}${r}${p}$!!${digest}",
     ):
-        assert not receipts.receipt_slow_matches(code, stored), stored
+        assert not receipts.receipt_slow_matches(LEGACY_CODE, stored), stored
 
 
 def test_it_treats_a_report_whose_slow_hash_does_not_match_as_unknown(client, county):
-    code = code_of(post_report(client))
-    Report.objects.update(receipt_slow_hash=receipts.receipt_slow_hash("AAAA-AAAA-AAAA-AAAA-AAAA"))
-    response = follow(client, code)
+    file_legacy_report(client)
+    Report.objects.update(receipt_slow_hash=legacy_scrypt(WRONG))
+    response = follow(client, LEGACY_CODE)
     body = response.content.decode()
     assert zh("No report has this receipt code. Check it and try again.") in body
     assert "周末" not in body and zh("Your report") not in body
 
 
 def test_it_still_finds_a_report_filed_before_the_slow_hash(client, county):
-    code = code_of(post_report(client))
-    Report.objects.update(receipt_slow_hash=None)
-    assert zh("Your report") in follow(client, code).content.decode()
+    file_legacy_report(client, slow=False)
+    assert zh("Your report") in follow(client, LEGACY_CODE).content.decode()
 
 
 def test_it_counts_a_slow_hash_mismatch_as_a_wrong_code(client, county):
-    code = code_of(post_report(client))
-    Report.objects.update(receipt_slow_hash=receipts.receipt_slow_hash("AAAA-AAAA-AAAA-AAAA-AAAA"))
+    file_legacy_report(client)
+    Report.objects.update(receipt_slow_hash=legacy_scrypt(WRONG))
     for _ in range(receipts.WRONG_CODES_ALLOWED):
-        follow(client, code)
-    assert follow(client, code).status_code == 429
+        follow(client, LEGACY_CODE)
+    assert follow(client, LEGACY_CODE).status_code == 429
 
 
 def test_it_files_one_report_for_two_identical_posts(client, county):

@@ -9,7 +9,7 @@ from gridwatch.cases import receipts
 from gridwatch.cases.models import Channel, Report, ReportMessage
 from gridwatch.conftest import zh
 
-CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){4}")
+CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){5}")
 
 
 def intake(client, **extra):

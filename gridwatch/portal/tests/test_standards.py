@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from gridwatch.audit.models import AuditEvent
 from gridwatch.conftest import login, make_user, zh
@@ -82,7 +83,7 @@ def test_it_lists_the_county_wide_documents_in_force_to_anyone(client, county_co
     current = Standard.objects.get(series=county_code.series, status=StandardStatus.PUBLISHED)
     assert current.title in html and "增加公益圈要求。" in html
     assert zh("Version %(n)s", n=2) in html or "Version 2" in html
-    assert current.published_at.strftime("%Y-%m-%d") in html
+    assert localtime(current.published_at).strftime("%Y-%m-%d") in html
     assert str(StandardKind.CODE.label) in html or zh("Code of conduct") in html
     assert public_url(current) in html
     # Version 1 is history, not listed as in force.
@@ -153,7 +154,10 @@ def test_it_shows_a_document_with_its_version_history(client, county_code, revis
     assert "增加公益圈要求。" in html and "严守政治纪律" not in html
     assert "增加公益圈要求" in html  # the change note
     assert version_url(v1) in html
-    assert v1.published_at.strftime("%Y-%m-%d") in html and v1.ended_at.strftime("%Y-%m-%d") in html
+    assert (
+        localtime(v1.published_at).strftime("%Y-%m-%d") in html
+        and localtime(v1.ended_at).strftime("%Y-%m-%d") in html
+    )
 
     response = client.get(version_url(v1))
     html = page(response)
@@ -164,8 +168,8 @@ def test_it_shows_a_document_with_its_version_history(client, county_code, revis
         or zh(
             "This is version %(n)s, in force from %(start)s to %(end)s. It is no longer in force.",
             n=1,
-            start=v1.published_at.strftime("%Y-%m-%d"),
-            end=v1.ended_at.strftime("%Y-%m-%d"),
+            start=localtime(v1.published_at).strftime("%Y-%m-%d"),
+            end=localtime(v1.ended_at).strftime("%Y-%m-%d"),
         )
         in html
     )

@@ -16,7 +16,7 @@ from gridwatch.supervision.models import DiaryEntry
 
 from .conftest import team_member, write_entry
 
-CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){4}")
+CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){5}")
 
 
 def convert(client, entry, **data):
