@@ -154,13 +154,13 @@ def submission_allowed(request):
     with the source's first report. The first report from a source costs one cache write (most reporters
     file one); later ones a read and a write. Two reports from one source at the same instant may both be
     counted as the same one: a limit against floods, not an exact count."""
-    key = f"cases:submit:{_source(request, 'submit')}"
+    # Its own prefix: the counter of the release before (``cases:submit:``, a plain number) is another key,
+    # so neither release ever reads the other's value.
+    key = f"cases:submit-hour:{_source(request, 'submit')}"
     now = time.time()
     if cache.add(key, (1, now), SUBMISSION_WINDOW):
         return True
-    value = cache.get(key)
-    # A plain number was written by the version before the window start was kept with the count.
-    count, started = value if isinstance(value, tuple) else (value or 0, now)
+    count, started = cache.get(key) or (0, now)
     left = started + SUBMISSION_WINDOW - now
     if left <= 0:  # the hour ran out between the two calls
         count, started, left = 0, now, SUBMISSION_WINDOW

@@ -55,8 +55,9 @@ class Conflicts:
 def level_conflicts(cadre, *, township, grid_id=None):
     """The conflicts of the township at path ``township`` and of the grid ``grid_id`` with ``cadre``: one
     query of five plain parts (the three sources of ``conflicted_user_sources``, the grid's active team, the
-    township's active commission officers), whatever the size of the teams, and the cadre's unit (read with
-    the cadre where the caller selected it)."""
+    township's active commission officers), whatever the size of the teams; the cadre's unit (and, for a
+    township's own unit, its area) costs a query more each where the caller did not select it with the
+    cadre, as the mailbox does."""
     tagged = [
         source.values_list(Value(tag, output_field=CharField()), "user_id")
         for tag, source in (
@@ -87,8 +88,8 @@ CONFLICTED, TEAM, OFFICER = "conflicted", "team", "officer"
 
 def route(*, subject_cadre, grid, fallback_path, fallback_because):
     """``(supervising_path, routed_because)`` for a report about ``subject_cadre`` (or a named person not in
-    the registry) filed from ``grid``; ``fallback_path`` when neither gives a place. One query for a cadre,
-    none otherwise."""
+    the registry) filed from ``grid``; ``fallback_path`` when neither gives a place. One query for a cadre
+    (``level_conflicts``), none otherwise."""
     if subject_cadre is not None:
         path = subject_cadre.supervising_path
         township = township_path(path)

@@ -21,6 +21,7 @@ from gridwatch.core.pagination import paginate
 from gridwatch.core.permissions import public, roles
 from gridwatch.core.scoping import get_for_user_or_404, get_scope
 from gridwatch.geography.models import Area, Level
+from gridwatch.geography.selectors import request_counties
 from gridwatch.people.models import Cadre, CadreStatus
 
 from . import (
@@ -144,10 +145,10 @@ def report_form(request, code=None):
         )
     else:
         grid, cadres = None, None
-        county = Area.objects.filter(level=Level.COUNTY).only("path").order_by("path").first()
-        if county is None:
+        counties = request_counties(request)  # the query the page's header reads too
+        if not counties:
             raise Http404
-        county_path = county.path
+        county_path = counties[0].path
     status = 200
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, cadres=cadres)

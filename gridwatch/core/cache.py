@@ -9,8 +9,8 @@ per-source counter, SECURITY.md items 1 and 10), so this was most of the stateme
 Here ``set`` and ``add`` are one ``INSERT … ON CONFLICT`` statement (SQLite ≥ 3.24 and PostgreSQL), with
 the same meaning as Django's: ``add`` writes only when the key is missing or expired, and says whether it
 wrote. The cull (expired entries first, then Django's own rule above ``MAX_ENTRIES``) runs on one write in
-``CULL_EVERY`` instead of counting the table every time, so the table may hold up to ``CULL_EVERY`` entries
-more than ``MAX_ENTRIES`` between two culls. Other databases and ``touch`` use Django's code unchanged.
+``CULL_EVERY`` on average (drawn at random) instead of counting the table every time, so the table may
+overrun ``MAX_ENTRIES`` by about ``CULL_EVERY`` entries between two culls. Other databases and ``touch`` use Django's code unchanged.
 """
 
 import base64

@@ -71,3 +71,19 @@ def liaison_list(*, user, only_own=False):
         .prefetch_related(Prefetch("townships", queryset=Area.objects.order_by("code")))
         .order_by("grid__path", "user__username")
     )
+
+
+def request_counties(request):
+    """The first two counties by path, read once a request: the portal's header and footer name the county
+    of a one-county installation, and the county-wide mailbox files into the first county
+    (``cases.views.report_form``), from the same query."""
+    counties = getattr(request, "_request_counties", None) if request is not None else None
+    if counties is None:
+        counties = list(
+            Area.objects.filter(level=Level.COUNTY)
+            .only("name", "code", "path", "supervision_phone")
+            .order_by("path")[:2]
+        )
+        if request is not None:
+            request._request_counties = counties
+    return counties

@@ -169,15 +169,6 @@ def test_it_counts_the_hour_from_a_source_s_first_report(client, county, any_cac
     assert Report.objects.count() == receipts.REPORTS_PER_SOURCE_PER_HOUR + 1
 
 
-def test_it_reads_a_counter_written_as_a_plain_number(client, county, rf):
-    """A counter written by the version before the hour's start was kept with it."""
-    from django.core.cache import cache
-
-    request = rf.post("/", REMOTE_ADDR=SENTINEL_IP)
-    cache.set(f"cases:submit:{receipts._source(request, 'submit')}", receipts.REPORTS_PER_SOURCE_PER_HOUR, 60)
-    assert receipts.submission_allowed(request) is False
-
-
 def test_it_files_from_a_grid_page_about_a_cadre_picked_from_the_list(client, grid_a, cadre_a):
     response = post_report(
         client, reverse("portal:report_grid", args=[grid_a.code]), subject_cadre=cadre_a.pk

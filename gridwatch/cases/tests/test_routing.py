@@ -157,6 +157,35 @@ def test_it_leaves_out_disabled_members(cadre_a, grid_a, grid_supervisor, townsh
     assert report.supervising_path == township_a.path
 
 
+def test_it_keeps_a_report_in_the_township_while_one_officer_there_is_free(
+    cadre_a, grid_a, township_a, township_officer_a
+):
+    """Only a wholly conflicted township passes the report up: one free officer keeps it (the conflicted one
+    is recused by ``reports_for``)."""
+    relation(township_officer_a, cadre_a)
+    make_user("township_a2", role=Role.TOWNSHIP_STAFF, area=township_a)
+    conflicts = level_conflicts(cadre_a, township=township_a.path, grid_id=grid_a.pk)
+    assert not conflicts.township_staff and not conflicts.township
+    assert route(subject_cadre=cadre_a, grid=grid_a, fallback_path="", fallback_because="") == (
+        grid_a.path,
+        RoutedBecause.SUBJECT_GRID,
+    )
+
+
+def test_it_does_not_count_a_disabled_officer_as_free(
+    cadre_a, grid_a, township_a, township_officer_a, county
+):
+    relation(township_officer_a, cadre_a)
+    idle = make_user("township_a_idle", role=Role.TOWNSHIP_STAFF, area=township_a)
+    idle.is_active = False
+    idle.save(update_fields=["is_active"])
+    assert level_conflicts(cadre_a, township=township_a.path, grid_id=grid_a.pk).township_staff
+    assert route(subject_cadre=cadre_a, grid=grid_a, fallback_path="", fallback_because="") == (
+        county.path,
+        RoutedBecause.TOWNSHIP_CONFLICTED,
+    )
+
+
 def test_it_routes_a_township_cadre_living_in_another_township_to_their_grid(
     county, township_b, grid_b, township_a
 ):

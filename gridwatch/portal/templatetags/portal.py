@@ -1,7 +1,12 @@
-from django import template
-from django.utils.html import format_html
+from urllib.parse import urlencode
 
-from gridwatch.geography.models import Area, Level
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info
+
+from gridwatch.geography.selectors import request_counties
 
 from ..markup import render_markdown
 
@@ -10,16 +15,34 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def portal_county(context):
-    """The county (its name and supervision phone) for the portal's header and footer, read once a
-    request; ``None`` where the installation holds several counties."""
+    """The county (its name and supervision phone) for the portal's header and footer; ``None`` where the
+    installation holds several counties (a province's portal names no county)."""
+    counties = request_counties(context.get("request"))
+    return counties[0] if len(counties) == 1 else None
+
+
+@register.simple_tag(takes_context=True)
+def portal_languages(context):
+    """The languages a visitor can switch to from this page (all but the current one) with their links, for
+    the header and the footer: made once a request."""
     request = context.get("request")
-    if request is not None and hasattr(request, "_portal_county"):
-        return request._portal_county
-    counties = list(Area.objects.filter(level=Level.COUNTY).only("name", "code", "supervision_phone")[:2])
-    county = counties[0] if len(counties) == 1 else None  # a province's portal names no county
-    if request is not None:
-        request._portal_county = county
-    return county
+    links = getattr(request, "_portal_languages", None)
+    if links is None:
+        current = get_language()
+        base = reverse("portal:language")
+        path = request.get_full_path() if request is not None else "/"
+        links = [
+            {
+                "name": get_language_info(code)["name_local"],
+                "lang": "zh-CN" if code == "zh-hans" else code,
+                "href": f"{base}?{urlencode({'lang': code, 'next': path})}",
+            }
+            for code, _name in settings.LANGUAGES
+            if code != current
+        ]
+        if request is not None:
+            request._portal_languages = links
+    return links
 
 
 @register.filter
