@@ -5,6 +5,9 @@ Personas (STYLE.md): a county officer, a township officer of township A (广顺�
 user in the way the application does, two-factor included.
 """
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -247,3 +250,25 @@ def as_user(client):
 
 
 __all__ = ["login", "make_user", "make_cadre", "settings", "zh"]
+
+
+def run_django_script(script, *args, sqlite_path=None, database_url=None, timeout=180):
+    """Runs ``script`` (Python source that calls ``django.setup()``) in a fresh process with the
+    application's settings, on the PostgreSQL database at ``database_url`` or else on a SQLite file at
+    ``sqlite_path`` configured as in production (WAL, immediate transactions, busy timeout): for tests of
+    concurrent writers, which the test's own connection and SQLite's in-memory test database cannot show."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWATCH_")}
+    env.pop("DATABASE_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "gridwatch.settings"
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env["GRIDWATCH_SQLITE_PATH"] = str(sqlite_path)
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -15,7 +15,7 @@ from gridwatch.accounts.models import RoleAssignment
 from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent, AuditHead
 from gridwatch.audit.services import audit_log, verify_chain
-from gridwatch.conftest import make_user
+from gridwatch.conftest import make_user, run_django_script
 from gridwatch.geography import services as geo
 from gridwatch.geography.models import GridTeamMember, Kind, Level
 from gridwatch.people import services as people
@@ -334,25 +334,7 @@ def test_it_makes_one_chain_from_concurrent_writers_on_sqlite(tmp_path):
     """Five threads write 50 events to a file database configured as in production (WAL, immediate
     transactions, busy timeout). It runs in a subprocess because the test database is SQLite's
     shared-cache in-memory database, whose table locks fail at once instead of waiting."""
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWATCH_")}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="gridwatch.settings", GRIDWATCH_SQLITE_PATH=str(tmp_path / "chain.sqlite3")
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", CONCURRENT_SQLITE],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = run_django_script(CONCURRENT_SQLITE, sqlite_path=tmp_path / "chain.sqlite3")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split()[:1] == ["0"], result.stdout
     assert result.stdout.strip().endswith("True 50 True"), result.stdout

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from gridwatch.conftest import run_django_script
 from gridwatch.core.cache import DatabaseCache
 
 TABLE = "gridwatch_test_cache"
@@ -102,6 +103,7 @@ import django
 django.setup()
 from django.core.management.commands.createcachetable import Command
 from django.db import connection
+from gridwatch.conftest import run_django_script
 from gridwatch.core.cache import DatabaseCache
 table = sys.argv[1]
 command = Command()
@@ -133,31 +135,20 @@ def test_exactly_one_of_several_concurrent_claims_of_a_key_wins(db, tmp_path):
     each time. In a subprocess, on a database configured as in production (a file with WAL and a busy
     timeout for SQLite; the test database itself for PostgreSQL), because the test's own connection holds a
     transaction open."""
-    import os
-    import subprocess
-    import sys
     import uuid
 
-    from django.conf import settings
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWATCH_")}
-    env.pop("DATABASE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = "gridwatch.settings"
+    database_url = None
     if connection.vendor == "postgresql":
-        db_settings = connection.settings_dict
-        env["DATABASE_URL"] = (
-            f"postgres://{db_settings['USER']}:{db_settings['PASSWORD'] or ''}@{db_settings['HOST'] or '127.0.0.1'}"
-            f":{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
+        db = connection.settings_dict
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}"
         )
-    else:
-        env["GRIDWATCH_SQLITE_PATH"] = str(tmp_path / "race.sqlite3")
-    result = subprocess.run(
-        [sys.executable, "-c", RACE, f"race_{uuid.uuid4().hex[:12]}"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    result = run_django_script(
+        RACE,
+        f"race_{uuid.uuid4().hex[:12]}",
+        sqlite_path=tmp_path / "race.sqlite3",
+        database_url=database_url,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "[1, 1, 1, 1, 1]", result.stdout
