@@ -11,7 +11,8 @@ from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
 from gridwatch.people.models import Cadre, DeclaredRelation
 
-from .models import OPEN_STATUSES, Report, ReporterIdentity, ReportMessage, ReportStatus
+from .deadlines import DUE_FIELD, Limit, is_pending, overdue_q
+from .models import OPEN_STATUSES, Report, ReporterIdentity, ReportMessage
 from .receipts import receipt_hash, receipt_slow_matches
 
 IDENTITY_REVEAL = "report.identity_reveal"
@@ -89,29 +90,13 @@ def reports_for(user, *, wide=False):
     return qs.exclude(subject_cadre_id__in=conflicted_cadres(user))
 
 
-def overdue_q(today):
-    """Open reports with a time limit before ``today`` whose step is not done yet: verification (until the
-    finding), passing on (while received), and the two replies (until given). ``report_next_due`` reads the
-    same rules off one row."""
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(finding_on__isnull=True, verify_due__lt=today)
-        | Q(status=ReportStatus.RECEIVED, transfer_due__lt=today)
-        | Q(acceptance_replied_on__isnull=True, acceptance_reply_due__lt=today)
-        | Q(result_replied_on__isnull=True, result_reply_due__lt=today)
-    )
-
-
 def report_next_due(report):
-    """The earliest time limit still running on ``report`` (``None`` when closed or none runs)."""
-    if report.status not in OPEN_STATUSES:
-        return None
-    running = [
-        report.verify_due if report.finding_on is None else None,
-        report.transfer_due if report.status == ReportStatus.RECEIVED else None,
-        report.acceptance_reply_due if report.acceptance_replied_on is None else None,
-        report.result_reply_due if report.result_replied_on is None else None,
-    ]
-    return min((day for day in running if day is not None), default=None)
+    """The earliest time limit still pending on ``report`` (``deadlines.is_pending``: the same rules as the
+    overdue filter, ``deadlines.overdue_q``), or ``None``."""
+    return min(
+        (getattr(report, DUE_FIELD[limit]) for limit in Limit if is_pending(report, limit)),
+        default=None,
+    )
 
 
 def report_list(

@@ -104,7 +104,7 @@ def test_it_filters_like_the_case_list(as_user, county_officer, township_officer
     urgent, _code = file_report(subject_name="紧急", grid=grid_a)
     closed, _code = file_report(subject_name="已结", grid=grid_a)
     Report.objects.filter(pk=late.pk).update(
-        verify_due=today - datetime.timedelta(days=1), handler=county_officer
+        status="handling", verify_due=today - datetime.timedelta(days=1), handler=county_officer
     )
     Report.objects.filter(pk=urgent.pk).update(urgent=True, transfer_due=today + datetime.timedelta(days=3))
     Report.objects.filter(pk=closed.pk).update(status="closed", result_replied_on=today, transfer_due=None)

@@ -76,8 +76,9 @@ def test_it_shows_my_cases_when_asked(officer, township_officer_a, county_office
 @pytest.mark.parametrize(
     ("fields", "overdue"),
     [
-        ({"verify_due": -1}, True),
-        ({"verify_due": 0}, False),  # due today is not late yet
+        ({"verify_due": -1, "status": "handling"}, True),
+        ({"verify_due": -1}, False),  # not accepted yet: verification has not begun
+        ({"verify_due": 0, "status": "handling"}, False),  # due today is not late yet
         ({"verify_due": -1, "status": "concluded", "finding_on": 0}, False),  # verified: the finding is in
         ({"transfer_due": -1}, True),
         ({"transfer_due": -1, "status": "handling"}, False),  # already taken up
@@ -99,8 +100,16 @@ def test_it_filters_overdue_cases_as_the_next_due_date_says(officer, grid_a, fie
 
 
 def test_it_shows_the_next_due_date_and_marks_an_overdue_one_in_red(officer, grid_a):
-    late = make("迟办", grid_a, verify_due=TODAY() - 2 * DAY, acceptance_reply_due=TODAY() + DAY)
-    make("按期", grid_a, verify_due=TODAY() + 4 * DAY, acceptance_reply_due=TODAY() + 2 * DAY)
+    late = make(
+        "迟办", grid_a, status="handling", verify_due=TODAY() - 2 * DAY, acceptance_reply_due=TODAY() + DAY
+    )
+    make(
+        "按期",
+        grid_a,
+        status="handling",
+        verify_due=TODAY() + 4 * DAY,
+        acceptance_reply_due=TODAY() + 2 * DAY,
+    )
     body = officer.get(reverse("cases:case_list")).content.decode()
     late_day = (TODAY() - 2 * DAY).strftime("%Y-%m-%d")
     assert escape(zh("Overdue since %(day)s") % {"day": late_day}) in body
@@ -166,7 +175,10 @@ def _fill(n, grid, cadre, handler):
     for i in range(n):
         report, _code = file_report(subject_cadre=cadre if i % 2 else None, subject_name=f"某{i}", grid=grid)
         Report.objects.filter(pk=report.pk).update(
-            handler=handler if i % 3 else None, urgent=bool(i % 4 == 0), verify_due=TODAY() - DAY
+            handler=handler if i % 3 else None,
+            urgent=bool(i % 4 == 0),
+            status="handling",
+            verify_due=TODAY() - DAY,
         )
 
 

@@ -135,13 +135,22 @@ def test_the_overdue_filter_costs_one_query_whatever_the_size(
     assert len(small) == 3 and len(large) == 12
 
 
-def test_the_case_list_and_this_module_agree_on_overdue(township_officer_a, cadre_a, grid_a):
-    """The case list filters with ``selectors.overdue_q``: the same reports as the deadlines' filter."""
-    _states(cadre_a, grid_a, township_officer_a)
+def test_the_case_list_filters_and_dates_overdue_reports_by_this_module_s_rules(
+    as_user, township_officer_a, cadre_a, grid_a
+):
+    """One rule set for the case list and the reminders: the list's "overdue" filter shows exactly
+    ``deadlines.overdue``'s reports, each marked overdue by its next due date."""
+    overdue, on_time = _states(cadre_a, grid_a, township_officer_a)
     for day in (D(2026, 9, 23), D(2026, 10, 13), D(2026, 10, 27)):
-        mine = set(deadlines.overdue(Report.objects.all(), day).values_list("pk", flat=True))
-        theirs = set(Report.objects.filter(selectors.overdue_q(day)).values_list("pk", flat=True))
-        assert mine == theirs
+        with at(day.year, day.month, day.day):
+            expected = set(deadlines.overdue(Report.objects.all(), day).values_list("pk", flat=True))
+            rows = (
+                as_user(township_officer_a).get(reverse("cases:case_list"), {"overdue": "1"}).context["rows"]
+            )
+            assert {row.pk for row in rows} == expected
+            assert all(row.is_overdue for row in rows)
+            if day == D(2026, 10, 13):
+                assert expected == overdue  # the three late ones of ``_states``
 
 
 # --------------------------------------------------------------------------------------- on the page
