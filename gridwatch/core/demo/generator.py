@@ -28,6 +28,9 @@ DEMO_PASSWORD = "Demo#2026gw"
 # The demo is there when its system administrator is.
 MARKER_USERNAME = "sysadmin"
 SHOWCASE_GRID = "522729001002001"  # 长寨街道 和平社区第1网格: the grid the demo logins look at
+# Cadres are drawn in this order, never by their random primary keys: the same seed makes the same demo,
+# and the sample reports, the declared relations and the cases handled fit together on every run.
+CADRE_ORDER = ("name", "birth_year", "position", "supervising_grid__code")
 LIAISON_TOWNSHIPS = ("522729101000", "522729104000")  # 广顺镇, 代化镇
 SUBMITTING_UNITS = ("县财政局", "县教育局", "县审计局", "县统计局", "摆所镇党委、政府")
 
@@ -427,8 +430,8 @@ class _Generator:
                 )
             elif login.role == Role.CADRE:
                 cadre = (
-                    Cadre.objects.filter(unit=finance, residence_grid=showcase).order_by("pk").first()
-                    or Cadre.objects.filter(unit=finance).order_by("-pk").first()
+                    Cadre.objects.filter(unit=finance, residence_grid=showcase).order_by(*CADRE_ORDER).first()
+                    or Cadre.objects.filter(unit=finance).order_by(*CADRE_ORDER).last()
                 )
                 user.display_name = cadre.name
                 user.save(update_fields=["display_name"])
@@ -457,10 +460,12 @@ class _Generator:
             Cadre.objects.filter(status="serving", supervising_grid__code=SHOWCASE_GRID, user__isnull=True)
             .exclude(unit__kind="township")
             .select_related("supervising_grid")
-            .order_by("pk")[:2]
+            .order_by(*CADRE_ORDER)[:2]
         )
         others = list(
-            Cadre.objects.filter(status="serving", user__isnull=True).select_related("supervising_grid")
+            Cadre.objects.filter(status="serving", user__isnull=True)
+            .select_related("supervising_grid")
+            .order_by(*CADRE_ORDER)
         )
         county = Area.objects.get(level=Level.COUNTY)
         self.demo_reports = []
@@ -496,6 +501,7 @@ class _Generator:
         from gridwatch.cases import clarifications, handling
         from gridwatch.cases.handling import ReplyWay
         from gridwatch.cases.models import Channel, Disposal, Finding, MessageKind
+        from gridwatch.cases.selectors import reports_for
         from gridwatch.cases.services import report_submit
         from gridwatch.people.models import Cadre
 
@@ -542,7 +548,15 @@ class _Generator:
             actor=self.users["cadre"], report=cleared, reason="此事在单位有议论，希望在单位内予以澄清。"
         )
 
-        others = [r for r in self.demo_reports[2:] if not r.subject_cadre.unit.kind == "township"]
+        # A report the county staff may handle: not about a cadre they are recused from.
+        handleable = set(
+            reports_for(county_staff)
+            .filter(pk__in=[r.pk for r in self.demo_reports[2:]])
+            .values_list("pk", flat=True)
+        )
+        others = [
+            r for r in self.demo_reports[2:] if r.subject_cadre.unit.kind != "township" and r.pk in handleable
+        ]
         adverse = others[-1]
         self._handle_to_close(
             county_staff,
@@ -622,7 +636,9 @@ class _Generator:
         from gridwatch.people.services import relation_declare, round_open, unit_submit
 
         cadres = list(
-            Cadre.objects.filter(status="serving").select_related("unit", "residence_grid").order_by("pk")
+            Cadre.objects.filter(status="serving")
+            .select_related("unit", "residence_grid")
+            .order_by(*CADRE_ORDER)
         )
         showcase_cadres = [
             c
