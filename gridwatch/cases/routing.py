@@ -52,6 +52,10 @@ class Conflicts:
         return self.own_township or self.township_staff
 
 
+# The tags of the five parts of ``level_conflicts``' query.
+CONFLICTED, TEAM, OFFICER = "conflicted", "team", "officer"
+
+
 def level_conflicts(cadre, *, township, grid_id=None):
     """The conflicts of the township at path ``township`` and of the grid ``grid_id`` with ``cadre``: one
     query of five plain parts (the three sources of ``conflicted_user_sources``, the grid's active team, the
@@ -81,9 +85,6 @@ def level_conflicts(cadre, *, township, grid_id=None):
         township_staff=bool(officers) and officers <= conflicted,
         grid=grid_id is not None and bool(team) and team <= conflicted,
     )
-
-
-CONFLICTED, TEAM, OFFICER = "conflicted", "team", "officer"
 
 
 def route(*, subject_cadre, grid, fallback_path, fallback_because):

@@ -10,7 +10,8 @@ Here ``set`` and ``add`` are one ``INSERT â€¦ ON CONFLICT`` statement (SQLite â‰
 the same meaning as Django's: ``add`` writes only when the key is missing or expired, and says whether it
 wrote. The cull (expired entries first, then Django's own rule above ``MAX_ENTRIES``) runs on one write in
 ``CULL_EVERY`` on average (drawn at random) instead of counting the table every time, so the table may
-overrun ``MAX_ENTRIES`` by about ``CULL_EVERY`` entries between two culls. Other databases and ``touch`` use Django's code unchanged.
+overrun ``MAX_ENTRIES`` by about ``CULL_EVERY`` entries between two culls. Other databases and ``touch``
+use Django's code unchanged.
 """
 
 import base64
@@ -71,15 +72,15 @@ class DatabaseCache(DjangoDatabaseCache):
             with transaction.atomic(using=db) if connection.in_atomic_block else nullcontext():
                 with connection.cursor() as cursor:
                     if random.randrange(self._cull_every) == 0:
-                        self._cull_if_full(db, cursor, now)
+                        self._cull_if_full(db, cursor, table, now)
                     cursor.execute(sql, params)
                     return cursor.rowcount > 0
         except DatabaseError:
             # As Django's: a write that could not be made (a locked SQLite database) is a miss, not an error.
             return False
 
-    def _cull_if_full(self, db, cursor, now):
-        cursor.execute(f"SELECT COUNT(*) FROM {connections[db].ops.quote_name(self._table)}")
+    def _cull_if_full(self, db, cursor, table, now):
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
         count = cursor.fetchone()[0]
         if count > self._max_entries:
             self._cull(db, cursor, now, count)

@@ -23,25 +23,20 @@ def portal_county(context):
 
 @register.simple_tag(takes_context=True)
 def portal_languages(context):
-    """The languages a visitor can switch to from this page (all but the current one) with their links, for
-    the header and the footer: made once a request."""
+    """The languages a visitor can switch to from this page (all but the current one) with their links; the
+    layout reads it once for the header and the footer."""
     request = context.get("request")
-    links = getattr(request, "_portal_languages", None)
-    if links is None:
-        current = get_language()
-        base = reverse("portal:language")
-        path = request.get_full_path() if request is not None else "/"
-        links = [
-            {
-                "name": get_language_info(code)["name_local"],
-                "lang": "zh-CN" if code == "zh-hans" else code,
-                "href": f"{base}?{urlencode({'lang': code, 'next': path})}",
-            }
-            for code, _name in settings.LANGUAGES
-            if code != current
-        ]
-        if request is not None:
-            request._portal_languages = links
+    base = reverse("portal:language")
+    path = request.get_full_path() if request is not None else "/"
+    links = [
+        {
+            "name": get_language_info(code)["name_local"],
+            "lang": "zh-CN" if code == "zh-hans" else code,
+            "href": f"{base}?{urlencode({'lang': code, 'next': path})}",
+        }
+        for code, _name in settings.LANGUAGES
+        if code != get_language()
+    ]
     return links
 
 
