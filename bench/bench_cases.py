@@ -372,8 +372,8 @@ def load(port, target, clients, seconds, addresses):
             status, _headers, body = client.post(path, fields, next(addresses))
             mine.append((time.perf_counter() - started) * 1000)
             if not target.check(status, body):
-                errors = re.findall(r'class="(?:errorlist[^"]*|msg error)"[^>]*>(.*?)</', body, re.S)
-                wrong.append(f"{path}: HTTP {status} {errors or body[:300]!r}")
+                said = re.findall(r'class="(?:errorlist[^"]*|msg error)"[^>]*>(.*?)</', body, re.S)
+                wrong.append(f"{path}: HTTP {status} {said or body[:300]!r}")
                 (ROOT / "var" / "bench" / "failed_answer.html").write_text(body)
         with lock:
             latencies.extend(mine)
