@@ -97,3 +97,46 @@ def test_it_names_each_action_in_words_and_keeps_the_code(as_user, county_office
     body = as_user(county_officer).get(reverse("audit:event_list")).content.decode()
     assert "查看干部电话" in body and "cadre.phone_view" in body
     assert "some.future_action" in body  # an action without a label still shows, by its code
+
+
+def test_it_pages_past_the_count_cap_to_the_first_event(as_user, county_officer, settings, monkeypatch):
+    """A log longer than the count cap is read to its first event by following "next": each page holds the
+    events at its offset, says which page it is without a false total and costs the queries of page 1."""
+    import html
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridwatch.conftest import zh
+
+    for i in range(18):
+        audit_log(actor=None, action="test.page", object_type="people.cadre", object_id=str(i))
+    expected = list(
+        AuditEvent.objects.filter(action="test.page").order_by("-seq").values_list("seq", flat=True)
+    )
+    monkeypatch.setattr("gridwatch.core.pagination.COUNT_CAP", 5)
+    settings.GRIDWATCH_PAGE_SIZE = 2  # the log shows twice the page size: 4 events a page, 5 pages
+    client = as_user(county_officer)
+    url = reverse("audit:event_list") + "?action=test."
+    client.get(url)  # the session and scope are warm, as on any later request
+    seen, queries = [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        queries.append(len(captured.captured_queries))
+        page = response.context["page"]
+        assert page.paginator.count_is_capped
+        seen += [event.seq for event in page.object_list]
+        body = response.content.decode()
+        where = re.search(r'<span class="where">(.*?)</span>', body).group(1)
+        assert where == zh("Page %(n)s, more than %(cap)s results", n=page.number, cap=5)
+        following = re.search(r'href="([^"]*)" rel="next"', body)
+        url = reverse("audit:event_list") + html.unescape(following.group(1)) if following else None
+    assert seen == expected and page.number == 5 and len(page.object_list) == 2
+    assert len(set(queries)) == 1, queries
+    # A page asked for past the end shows the last one.
+    response = client.get(reverse("audit:event_list"), {"action": "test.", "page": "99"})
+    assert response.context["page"].number == 5
+    assert [e.seq for e in response.context["page"].object_list] == expected[16:]

@@ -54,11 +54,34 @@ def test_it_reads_a_capped_scope_through_the_prefix_match_with_the_same_rows(
     monkeypatch.setattr("gridwatch.core.pagination.COUNT_CAP", 3)
     after, page = _page_names(client)
     assert page.paginator.count_is_capped
-    # A capped page holds at most the cap + 1 rows the count saw: the first four here.
-    assert after == before[:4] and "乙" not in before and len(before) == 5
+    # A capped page is read whole, not cut at the cap + 1 rows the count saw: all five fit on page 1.
+    assert after == before and "乙" not in before and len(before) == 5
     # The township officer who is the subject's colleague (a declared relation here) is recused on both.
     from gridwatch.people.models import DeclaredRelation
 
     DeclaredRelation.objects.create(user=township_officer_a, cadre=cadre_a, kind="spouse")
     recused, page = _page_names(client)
     assert page.paginator.count_is_capped and recused == [name for name in before if name != cadre_a.name]
+
+
+def test_it_pages_a_capped_scope_to_its_last_report(
+    as_user, township_officer_a, grid_a, grid_b, settings, monkeypatch
+):
+    """Past the count cap every report is still reached by "next", in the list's order, through the prefix
+    match of the wide rows; a page asked for past the end gives the last one."""
+    for i in range(7):
+        file_report(subject_name=f"甲{i}", grid=grid_a)
+    file_report(subject_name="乙", grid=grid_b)
+    client = as_user(township_officer_a)
+    before, _page = _page_names(client)
+    monkeypatch.setattr("gridwatch.core.pagination.COUNT_CAP", 3)
+    settings.GRIDWATCH_PAGE_SIZE = 2
+    seen, number, page = [], 1, None
+    while number is not None:
+        names, page = _page_names(client, page=number)
+        assert page.paginator.count_is_capped and page.number == number
+        seen += names
+        number = page.next_page_number() if page.has_next() else None
+    assert seen == before and len(before) == 7 and page.number == 4
+    names, page = _page_names(client, page=50)
+    assert page.number == 4 and names == before[6:] and not page.has_next()
