@@ -15,9 +15,10 @@ conflicted are left out by ``selectors.reports_for`` (recusal). Units never see 
 (``Report.jurisdiction`` is by area only).
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import CharField, Value
+from django.db import connection
 
 from gridwatch.accounts.models import RoleAssignment
 from gridwatch.accounts.roles import Role
@@ -25,7 +26,6 @@ from gridwatch.geography.models import GridTeamMember
 from gridwatch.people.models import UnitKind
 
 from .models import RoutedBecause
-from .selectors import conflicted_user_sources
 
 
 def county_path(path):
@@ -52,32 +52,79 @@ class Conflicts:
         return self.own_township or self.township_staff
 
 
-# The tags of the five parts of ``level_conflicts``' query.
+# The tags of the five parts of ``level_conflicts``' statement.
 CONFLICTED, TEAM, OFFICER = "conflicted", "team", "officer"
+
+
+@functools.cache
+def _level_conflicts_sql():
+    """The statement of ``level_users``, written once. Its first three parts are the three sources of
+    ``selectors.conflicted_user_sources`` (the same filters: ``test_routing`` checks that both name the same
+    users); the statement is written by hand because building the five querysets and their union cost a
+    grid report more CPU time (about 1.3 ms) than running it (docs/performance.md, "Report POST")."""
+    from gridwatch.accounts.models import User
+    from gridwatch.geography.models import Area
+    from gridwatch.people.models import Cadre, DeclaredRelation
+
+    q = connection.ops.quote_name
+
+    def table(model):
+        return q(model._meta.db_table)
+
+    def column(model, field):
+        return q(model._meta.get_field(field).column)
+
+    cadre, role, relation = Cadre, RoleAssignment, DeclaredRelation
+    member, user, area = GridTeamMember, User, Area
+    return (
+        f"SELECT '{CONFLICTED}', {column(cadre, 'user')} FROM {table(cadre)}"
+        f" WHERE {column(cadre, 'unit')} = %(unit)s AND {column(cadre, 'user')} IS NOT NULL"
+        f" UNION ALL SELECT '{CONFLICTED}', {column(role, 'user')} FROM {table(role)}"
+        f" WHERE {column(role, 'role')} = %(liaison)s AND {column(role, 'unit')} = %(unit)s"
+        f" UNION ALL SELECT '{CONFLICTED}', {column(relation, 'user')} FROM {table(relation)}"
+        f" WHERE {column(relation, 'cadre')} = %(cadre)s"
+        f" UNION ALL SELECT '{TEAM}', m.{column(member, 'user')} FROM {table(member)} m"
+        f" INNER JOIN {table(user)} u ON u.{column(user, 'id')} = m.{column(member, 'user')}"
+        f" WHERE m.{column(member, 'grid')} = %(grid)s AND u.{column(user, 'is_active')} = %(active)s"
+        f" UNION ALL SELECT '{OFFICER}', r.{column(role, 'user')} FROM {table(role)} r"
+        f" INNER JOIN {table(area)} a ON a.{column(area, 'id')} = r.{column(role, 'area')}"
+        f" INNER JOIN {table(user)} u ON u.{column(user, 'id')} = r.{column(role, 'user')}"
+        f" WHERE r.{column(role, 'role')} = %(officer)s AND a.{column(area, 'path')} = %(township)s"
+        f" AND u.{column(user, 'is_active')} = %(active)s"
+    )
+
+
+def level_users(cadre, *, township, grid_id=None):
+    """The users behind ``level_conflicts``, by tag: ``CONFLICTED`` (conflicted with ``cadre``), ``TEAM``
+    (the active members of the grid ``grid_id``'s supervision group) and ``OFFICER`` (the active commission
+    officers of the township at path ``township``). One statement, whatever the size of the teams."""
+    from gridwatch.people.models import Cadre
+
+    def prep(field, value):
+        return Cadre._meta.get_field(field).get_db_prep_value(value, connection)
+
+    params = {
+        "unit": prep("unit", cadre.unit_id),
+        "cadre": prep("id", cadre.pk),
+        "grid": grid_id,
+        "liaison": str(Role.UNIT_LIAISON),
+        "officer": str(Role.TOWNSHIP_STAFF),
+        "township": township,
+        "active": True,
+    }
+    users = {CONFLICTED: set(), TEAM: set(), OFFICER: set()}
+    with connection.cursor() as cursor:
+        cursor.execute(_level_conflicts_sql(), params)
+        for tag, user_id in cursor.fetchall():
+            users[tag].add(user_id)
+    return users
 
 
 def level_conflicts(cadre, *, township, grid_id=None):
     """The conflicts of the township at path ``township`` and of the grid ``grid_id`` with ``cadre``: one
-    query of five plain parts (the three sources of ``conflicted_user_sources``, the grid's active team, the
-    township's active commission officers), whatever the size of the teams; the cadre's unit (and, for a
-    township's own unit, its area) costs a query more each where the caller did not select it with the
-    cadre, as the mailbox does."""
-    tagged = [
-        source.values_list(Value(tag, output_field=CharField()), "user_id")
-        for tag, source in (
-            *((CONFLICTED, part) for part in conflicted_user_sources(cadre)),
-            (TEAM, GridTeamMember.objects.filter(grid_id=grid_id, user__is_active=True).order_by()),
-            (
-                OFFICER,
-                RoleAssignment.objects.filter(
-                    role=Role.TOWNSHIP_STAFF, area__path=township, user__is_active=True
-                ).order_by(),
-            ),
-        )
-    ]
-    users = {CONFLICTED: set(), TEAM: set(), OFFICER: set()}
-    for tag, user_id in tagged[0].union(*tagged[1:], all=True):
-        users[tag].add(user_id)
+    statement (``level_users``); the cadre's unit (and, for a township's own unit, its area) costs a query
+    more each where the caller did not select it with the cadre, as the mailbox does."""
+    users = level_users(cadre, township=township, grid_id=grid_id)
     conflicted, team, officers = users[CONFLICTED], users[TEAM], users[OFFICER]
     unit = cadre.unit
     return Conflicts(

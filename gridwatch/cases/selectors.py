@@ -37,8 +37,8 @@ def conflicted_cadres(user):
 def conflicted_user_sources(cadre):
     """Where the users conflicted with ``cadre`` come from, as querysets of ``user_id`` (no ordering, no
     NULL): every account of a cadre of the same unit (the cadre's own included), the unit's liaisons, and
-    those who declared a relation to the cadre. ``conflicted_users`` and ``routing.level_conflicts`` read
-    the same three."""
+    those who declared a relation to the cadre. ``conflicted_users`` reads these three; ``routing.
+    level_conflicts`` writes the same three into its one statement by hand (a test keeps them in step)."""
     return (
         Cadre.objects.filter(unit_id=cadre.unit_id, user__isnull=False).order_by().values("user_id"),
         RoleAssignment.objects.filter(role=Role.UNIT_LIAISON, unit_id=cadre.unit_id)

@@ -121,26 +121,42 @@ def _submit(request, form, *, actor, channel, grid, fallback_path):
 # --------------------------------------------------------------------------------------------- public
 
 
+# What the grid mailbox reads of the grid (its page names the township and the community) and of the
+# cadres it lists (``forms.CadreChoiceField``) and routes by (``routing.route``).
+GRID_FIELDS = ("code", "name", "path", "parent__name", "parent__parent__name")
+CADRE_FIELDS = (
+    "name",
+    "position",
+    "supervising_grid_id",
+    "supervising_path",
+    "unit__name",
+    "unit__kind",
+    "unit__area__path",
+)
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def report_form(request, code=None):
     """The supervision mailbox (监督信箱): county-wide, or a grid's, where the cadres supervised in the grid
     can be picked."""
     if code is not None:
+        # Only the columns the page, the form and the routing read (``only``: a mask of a few fields costs
+        # less to build than one deferring the large ones; docs/performance.md, "Report POST").
         grid = (
             Area.objects.filter(level=Level.GRID, code=code)
             .select_related("parent__parent")
-            .defer("boundary", "parent__boundary", "parent__parent__boundary")
+            .only(*GRID_FIELDS)
             .first()
         )
         if grid is None:
             raise Http404
         county_path = grid.path.split("/", 1)[0] + "/"
-        # The unit's area for the routing (``routing.level_conflicts``); the phone is never read here.
+        # The unit's kind and area for the routing (``routing.level_conflicts``); the phone is never read.
         cadres = (
             Cadre.objects.filter(supervising_grid=grid, status=CadreStatus.SERVING)
             .select_related("unit__area")
-            .defer("phone", "unit__area__boundary")
+            .only(*CADRE_FIELDS)
             .order_by("name_pinyin", "id")
         )
     else:

@@ -10,7 +10,7 @@ from gridwatch.accounts.models import RoleAssignment
 from gridwatch.accounts.roles import Role
 from gridwatch.cases import selectors
 from gridwatch.cases.models import RoutedBecause
-from gridwatch.cases.routing import level_conflicts, route
+from gridwatch.cases.routing import CONFLICTED, OFFICER, TEAM, level_conflicts, level_users, route
 from gridwatch.cases.tests.conftest import file_report
 from gridwatch.conftest import make_cadre, make_user
 from gridwatch.geography.models import GridTeamMember
@@ -221,6 +221,35 @@ def test_conflicted_users_mirrors_conflicted_cadres(county, unit_a, unit_b, grid
         assert by_cadre == by_user
     assert set(selectors.conflicted_users(cadre_a).values_list("pk", flat=True)) == {colleague.pk, subject.pk}
     assert set(selectors.conflicted_users(cadre_b).values_list("pk", flat=True)) == {liaison.pk, kin.pk}
+
+
+def test_the_routing_statement_names_the_users_conflicted_users_names(
+    county, unit_a, unit_b, grid_a, township_a, cadre_a, cadre_b, township_officer_a, grid_supervisor
+):
+    """``routing.level_users`` writes the three sources of ``selectors.conflicted_user_sources`` by hand: for
+    a cadre with every kind of conflict, both name the same users, and the team and the officers are the
+    active ones."""
+    colleague = make_user("colleague")
+    people.cadre_link_user(actor=None, cadre=make_cadre("王强", unit_a, grid_a), user=colleague)
+    subject = make_user("subject")
+    people.cadre_link_user(actor=None, cadre=cadre_a, user=subject)
+    liaison = make_user("liaison_a", role=Role.UNIT_LIAISON, unit=unit_a)
+    make_user("liaison_b", role=Role.UNIT_LIAISON, unit=unit_b)  # another unit's liaison: not conflicted
+    kin = make_user("kin", role=Role.COUNTY_STAFF, area=county)
+    relation(kin, cadre_a)
+    relation(make_user("kin_b"), cadre_b)  # a relation of another cadre: not conflicted
+    idle = make_user("idle", role=Role.TOWNSHIP_STAFF, area=township_a)
+    idle.is_active = False
+    idle.save(update_fields=["is_active"])
+    GridTeamMember.objects.create(grid=grid_a, user=idle, role="deputy")
+    for cadre in (cadre_a, cadre_b):
+        users = level_users(cadre, township=township_a.path, grid_id=grid_a.pk)
+        assert users[CONFLICTED] == set(selectors.conflicted_users(cadre).values_list("pk", flat=True))
+    users = level_users(cadre_a, township=township_a.path, grid_id=grid_a.pk)
+    assert users[CONFLICTED] == {colleague.pk, subject.pk, liaison.pk, kin.pk}
+    assert users[TEAM] == {grid_supervisor.pk}
+    assert users[OFFICER] == {township_officer_a.pk}
+    assert level_users(cadre_a, township=township_a.path)[TEAM] == set()
 
 
 # ------------------------------------------------------------------------------------------ the cost
