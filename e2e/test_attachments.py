@@ -33,6 +33,7 @@ def test_it_carries_a_residents_photo_to_the_case_page_and_keeps_the_evidence_to
     resident = new_page()
     resident.goto(f"/report/grid/{grid_a.code}/")
     resident.locator("#id_subject_cadre").select_option(value=str(cadre_a.pk))
+    resident.locator("#id_circle").select_option("social")
     resident.locator("#id_what").fill("周末在小区棋牌室打麻将，输赢较大，我拍了照片。")
     resident.locator("#id_attachments").set_input_files([photo((180, 40, 40))])
     shoot(resident, "attachments-01-report-form")

@@ -23,6 +23,7 @@ def test_it_carries_an_anonymous_report_from_a_grid_to_the_handler_and_back(
     resident.goto(f"/report/grid/{grid_a.code}/")
     shoot(resident, "cases-01-report-form")
     resident.locator("#id_subject_cadre").select_option(value=str(cadre_a.pk))
+    resident.locator("#id_circle").select_option("social")
     resident.locator("#id_what").fill("周末在小区棋牌室打麻将，输赢较大，邻居都看见了。")
     resident.locator("#id_when").fill("上周六晚上")
     resident.locator("main form button[type=submit]").last.click()

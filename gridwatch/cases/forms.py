@@ -40,7 +40,10 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    circle = forms.ChoiceField(label=_("Which part of life it concerns"), choices=Circle.choices)
+    # No circle is preselected: the reporter picks one (the first would otherwise be sent unread).
+    circle = forms.ChoiceField(
+        label=_("Which part of life it concerns"), choices=[("", _("Choose…")), *Circle.choices]
+    )
     what = forms.CharField(
         label=_("What happened"),
         max_length=WHAT_MAX_LENGTH,

@@ -114,6 +114,18 @@ def test_it_keeps_what_was_typed_and_says_what_is_wrong(client, county):
     assert "周末多次在农家乐接受老板宴请" in body and "陈小明" in body and "县水务局" in body
 
 
+def test_it_preselects_no_circle_and_asks_for_one(client, county):
+    """The resident picks the part of life the report concerns: nothing is chosen for them."""
+    page = client.get(reverse("portal:report_form")).content.decode()
+    select = re.search(r'<select name="circle"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.search(r'<option value="" selected>', select)
+    assert select.count("selected") == 1
+    response = post_report(client, circle="")
+    body = response.content.decode()
+    assert response.status_code == 200 and not Report.objects.exists()
+    assert "errorlist" in body and "周末多次在农家乐接受老板宴请" in body
+
+
 def test_it_refuses_an_overlong_account(client, county):
     response = post_report(client, what="很" * 5001)
     assert response.status_code == 200 and not Report.objects.exists()
