@@ -144,7 +144,7 @@ class RerouteForm(PanelForm):
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.targets = {area.code: area for area in targets}
-        self.fields["to_area"].choices = [("", "—")] + [(a.code, area_label(a)) for a in targets]
+        self.fields["to_area"].choices = [("", _("Choose…"))] + [(a.code, area_label(a)) for a in targets]
 
 
 def area_label(area):

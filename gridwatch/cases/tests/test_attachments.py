@@ -859,14 +859,11 @@ def test_it_fails_closed_when_clamd_cannot_be_reached(client, county, settings, 
         "The virus check is not available at the moment, so files cannot be accepted. Please try again later.",
     )
     body = response.content.decode()
-    assert (
-        body.count(
-            zh(
-                "The virus check is not available at the moment, so files cannot be accepted. Please try again later."
-            )
-        )
-        == 1
+    # Said once beside the field for the two files (and once more in the error summary at the top).
+    message = zh(
+        "The virus check is not available at the moment, so files cannot be accepted. Please try again later."
     )
+    assert body.count(f"<li>{message}</li>") == 1 and body.count(message) == 2
     assert "virus scanner unavailable" in caplog.text and "SECRET-PIXELS" not in caplog.text
 
 
