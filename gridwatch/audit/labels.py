@@ -2,6 +2,7 @@
 export; an action without a label here is shown by its code."""
 
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 ACTION_LABELS = {
     "area.create": _("Area created"),
@@ -44,6 +45,12 @@ ACTION_LABELS = {
     "crypto.rotate_field_keys": _("Encryption keys rotated"),
     "admin.user.password_change": _("Password set by an administrator"),
     "report.view": _("Report opened"),
+    # -- cases: filing and the reporter's side (the reporter's own events name no report: SECURITY.md item 1)
+    "report.submit": _("Report sent through the online mailbox"),
+    "report.intake": _("Report entered by staff"),
+    "report.message_send": _("Message sent to the reporter"),
+    "report.reporter_message": _("Reporter sent a message with the receipt code"),
+    "report.identity_reveal": _("Reporter's identity revealed"),
     # -- cases: triage and routing (labels of this part go right below this line)
     "report.triage": _("Report triaged"),
     "report.route": _("Report routed again"),
@@ -144,6 +151,62 @@ ACTION_LABELS = {
     # -- portal: notice-board sheets (labels of this part go right below this line)
     "sheet.export": _("Notice-board sheets printed"),
 }
+
+
+# The actions of the log page's filter, under the names of the sections they belong to (the navigation's):
+# (group label, code prefixes). An action whose prefix is in no group is listed under "Other".
+ACTION_GROUPS = [
+    (_("Cases"), ("report", "clarification")),
+    (_("Sentiment diary"), ("diary",)),
+    (_("Supervision cards"), ("checklist", "card")),
+    (_("Supervision register"), ("register",)),
+    (_("Inspections"), ("inspection",)),
+    (_("Monthly reports"), ("monthly",)),
+    (_("Urgent matters"), ("urgent",)),
+    (_("Commitments"), ("commitment",)),
+    (_("Democratic evaluation"), ("evaluation",)),
+    (_("Standards"), ("standard",)),
+    (_("Integrity culture"), ("article", "column")),
+    (_("Notice-board sheets"), ("sheet",)),
+    (_("Cadres"), ("cadre",)),
+    (_("Units"), ("unit",)),
+    (_("Data collection"), ("collection_round",)),
+    (_("Areas and grids"), ("area", "grid_team", "liaison")),
+    (_("Users"), ("auth", "otp", "user", "role")),
+    (_("Audit log"), ("audit", "crypto", "admin")),
+]
+
+# Every change made in the Django admin is one filter choice: ``admin.`` is matched as a prefix.
+ADMIN_PREFIX = "admin."
+
+# Events that name no object on purpose: what a reporter sends is not tied to a report in the log
+# (SECURITY.md item 1).
+UNLINKED_ACTIONS = {"report.submit", "report.reporter_message", "report.reporter_attachment"}
+
+
+def _sort_key(label):
+    return "".join(lazy_pinyin(str(label))).lower()
+
+
+def action_choices():
+    """``[(group label, [(code, label), ...]), ...]`` for the filter: the groups in the navigation's order,
+    each group's actions by their label (in pinyin order for Chinese)."""
+    groups = {str(label): [] for label, _prefixes in ACTION_GROUPS}
+    group_of = {prefix: str(label) for label, prefixes in ACTION_GROUPS for prefix in prefixes}
+    other = str(_("Other"))
+    choices = [*ACTION_LABELS.items(), (ADMIN_PREFIX, _("Changed in the administration site"))]
+    for code, label in choices:
+        group = group_of.get(code.split(".", 1)[0], other)
+        groups.setdefault(group, []).append((code, str(label)))
+    return [(group, sorted(items, key=lambda i: _sort_key(i[1]))) for group, items in groups.items() if items]
+
+
+def object_note(code):
+    """Why an event shows no object: on purpose for a reporter's events, else the event is about no one
+    record (an export, a batch)."""
+    if code in UNLINKED_ACTIONS:
+        return _("Not recorded on purpose: the log does not link what a reporter sends to a report.")
+    return _("This event is not about one record.")
 
 
 def action_label(code):

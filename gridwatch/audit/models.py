@@ -32,6 +32,13 @@ class AuditEvent(models.Model):
 
         return action_label(self.action)
 
+    @property
+    def object_note(self):
+        """Why the event shows no object (it has no ``object_label``)."""
+        from .labels import object_note
+
+        return object_note(self.action)
+
 
 class AuditHead(models.Model):
     """The chain's head: one row, locked by each writer, so concurrent writers make one chain and a

@@ -11,6 +11,7 @@ from gridwatch.accounts.roles import AUDIT_READERS
 from gridwatch.core.pagination import paginate
 from gridwatch.core.permissions import roles
 
+from .labels import action_choices
 from .models import AuditEvent
 from .services import audit_log
 
@@ -27,8 +28,10 @@ def _filtered(request):
     qs = AuditEvent.objects.order_by("-seq")
     action = request.GET.get("action", "").strip()
     actor = request.GET.get("actor", "").strip()
-    if action:
+    if action.endswith("."):  # a family of actions, e.g. ``admin.`` (every change made in the admin)
         qs = qs.filter(action__startswith=action)
+    elif action:
+        qs = qs.filter(action=action)
     if actor:
         qs = qs.filter(actor_label=actor)
     return qs, {"action": action, "actor": actor}
@@ -39,7 +42,16 @@ def _filtered(request):
 def event_list(request):
     qs, filters = _filtered(request)
     page = paginate(request, qs, settings.GRIDWATCH_PAGE_SIZE * 2)
-    return render(request, "audit/event_list.html", {"page": page, "filters": filters})
+    choices = action_choices()
+    known = {code for _group, items in choices for code, _label in items}
+    context = {
+        "page": page,
+        "filters": filters,
+        "action_choices": choices,
+        # A code typed into the address (``?action=cadre.``) stays visible in the filter.
+        "other_action": filters["action"] if filters["action"] not in known else "",
+    }
+    return render(request, "audit/event_list.html", context)
 
 
 @require_http_methods(["GET"])

@@ -60,6 +60,15 @@ def commitment_years(user):
     return list(commitments_for(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
+def years_to_write(user):
+    """The years the cadre may still write commitments for: those open now (``services.allowed_years``)
+    that have none yet, the earliest first."""
+    from .services import allowed_years
+
+    written = set(Commitment.objects.filter(cadre__user=user).values_list("year", flat=True))
+    return [year for year in allowed_years() if year not in written]
+
+
 def own_commitments(user):
     return (
         Commitment.objects.filter(cadre__user=user)

@@ -89,11 +89,16 @@ def commitment_list(request):
 @require_http_methods(["GET"])
 @roles(Role.CADRE)
 def my_commitments(request):
+    """The cadre's commitments; the button to write them while a year open now has none (this year, and
+    next year from December on), and a link to this year's once they exist."""
     commitments = list(selectors.own_commitments(request.user))
-    years = {c.year for c in commitments}
+    this_year = timezone.localdate().year
+    to_write = selectors.years_to_write(request.user)
     context = {
         "commitments": commitments,
-        "can_write": any(y not in years for y in services.allowed_years()),
+        "this_year": this_year,
+        "write_year": to_write[0] if to_write else None,
+        "current": next((c for c in commitments if c.year == this_year), None),
     }
     return render(request, "commitments/my_commitments.html", context)
 
@@ -101,8 +106,9 @@ def my_commitments(request):
 # ------------------------------------------------------------------------------------------------ write
 
 
-def _item_form(request, *, commitment=None, template_status=200):
-    """The cadre's form, new or correcting. "Save" keeps a draft; "Save and submit" sends it for review."""
+def _item_form(request, *, commitment=None, years=(), template_status=200):
+    """The cadre's form, new or correcting. "Save" keeps a draft; "Save and submit" sends it for review.
+    A new one is written for one of ``years`` (those without commitments yet)."""
     status = template_status
     if request.method == "POST":
         add_row = "add_row" in request.POST
@@ -111,7 +117,7 @@ def _item_form(request, *, commitment=None, template_status=200):
             items = formset_items(formset)
             try:
                 if commitment is None:
-                    year = _int(request.POST.get("year")) or timezone.localdate().year
+                    year = _int(request.POST.get("year")) or years[0]
                     commitment = services.commitment_create(actor=request.user, year=year, items=items)
                     saved = commitment
                 else:
@@ -129,13 +135,16 @@ def _item_form(request, *, commitment=None, template_status=200):
             status = 400
     else:
         formset = item_formset(items=commitment.items.all() if commitment else ())
+    if commitment is not None:
+        year = commitment.year
+    else:
+        asked = _int(request.POST.get("year") if request.method == "POST" else request.GET.get("year"))
+        year = asked if asked in years else years[0]
     context = {
         "formset": formset,
         "commitment": commitment,
-        "years": services.allowed_years(),
-        "year": commitment.year
-        if commitment
-        else _int(request.POST.get("year")) or timezone.localdate().year,
+        "years": years,
+        "year": year,
         "max_items": services.MAX_ITEMS,
     }
     return _no_cache(render(request, "commitments/commitment_form.html", context, status=status))
@@ -144,7 +153,13 @@ def _item_form(request, *, commitment=None, template_status=200):
 @require_http_methods(["GET", "POST"])
 @roles(Role.CADRE)
 def commitment_create(request):
-    return _item_form(request)
+    years = selectors.years_to_write(request.user)
+    if not years:
+        # Every year open now has its commitments: this year's page says what can be done with them.
+        messages.info(request, _("You already have commitments for this year."))
+        current = selectors.own_commitments(request.user).filter(year=timezone.localdate().year).first()
+        return redirect("commitments:detail", pk=current.pk) if current else redirect("commitments:mine")
+    return _item_form(request, years=years)
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,8 +31,22 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def _for_the_public(request):
+    """Whether a 404 answers a resident rather than staff: the address was a public page (the portal, the
+    mailbox, the ballot), or nobody is signed in (staff pages send anonymous visitors to sign in first, so
+    their 404 is an unknown address)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and getattr(match.func, "gridwatch_policy", None) == "public":
+        return True
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    """The portal's page for residents, the staff page (with its wording about jurisdiction) otherwise;
+    neither says anything of the exception."""
+    template = "errors/404_public.html" if _for_the_public(request) else "errors/404.html"
+    return render(request, template, status=404)
 
 
 def server_error(request):

@@ -34,8 +34,8 @@ def test_it_refuses_the_log_to_everyone_else(request, as_user, events, persona):
 
 
 def test_it_filters_by_action(as_user, county_officer, events):
-    body = as_user(county_officer).get(reverse("audit:event_list"), {"action": "area."}).content.decode()
-    assert "area.create" in body and "cadre.update" not in body
+    response = as_user(county_officer).get(reverse("audit:event_list"), {"action": "area."})
+    assert {e.action for e in response.context["page"].object_list} == {"area.create"}
 
 
 def test_it_has_no_edit_or_delete_controls(as_user, audit_admin, events):
@@ -140,3 +140,42 @@ def test_it_pages_past_the_count_cap_to_the_first_event(as_user, county_officer,
     response = client.get(reverse("audit:event_list"), {"action": "test.", "page": "99"})
     assert response.context["page"].number == 5
     assert [e.seq for e in response.context["page"].object_list] == expected[16:]
+
+
+def test_it_offers_the_actions_by_name_grouped_by_section(as_user, county_officer, events):
+    """The filter is a choice of named actions, not a code to remember; a choice shows that action only."""
+    import re
+
+    from gridwatch.conftest import zh
+
+    client = as_user(county_officer)
+    body = client.get(reverse("audit:event_list")).content.decode()
+    select = re.search(r'<select id="f-action" name="action">(.*?)</select>', body, re.S).group(1)
+    assert f'<optgroup label="{zh("Cadres")}">' in select
+    assert f'<option value="cadre.phone_view">{zh("Cadre phone number viewed")}</option>' in select
+    assert '<option value="admin.">' in select  # every change made in the admin, as one choice
+    assert 'type="search" name="action"' not in body
+    audit_log(actor=None, action="evaluation.unit_grade_import", object_type="evaluations.dualevaluation")
+    response = client.get(reverse("audit:event_list"), {"action": "evaluation.unit_grade"})
+    assert list(response.context["page"].object_list) == []  # the exact action, not every code it starts
+    response = client.get(reverse("audit:event_list"), {"action": "cadre.update"})
+    assert [e.action for e in response.context["page"].object_list] == ["cadre.update"]
+    assert '<option value="cadre.update" selected>' in response.content.decode()
+
+
+def test_it_keeps_a_code_family_typed_into_the_address(as_user, county_officer, events):
+    response = as_user(county_officer).get(reverse("audit:event_list"), {"action": "area."})
+    assert '<option value="area." selected>area.</option>' in response.content.decode()
+
+
+def test_it_explains_an_event_without_an_object(as_user, county_officer, db):
+    """An online report names no report in the log on purpose (SECURITY.md item 1): the page says so
+    instead of leaving the cell empty; another event without an object says it is about no one record."""
+    from gridwatch.conftest import zh
+
+    audit_log(actor=None, action="report.submit", object_type="cases.report")
+    audit_log(actor=county_officer, action="audit.export", object_type="audit.auditevent")
+    body = as_user(county_officer).get(reverse("audit:event_list")).content.decode()
+    unlinked = zh("Not recorded on purpose: the log does not link what a reporter sends to a report.")
+    assert f'title="{unlinked}"' in body and f'title="{zh("This event is not about one record.")}"' in body
+    assert zh("Report sent through the online mailbox") in body and "<td></td>" not in body

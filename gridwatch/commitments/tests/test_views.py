@@ -1,7 +1,11 @@
 """Every commitment page: the right persona gets it, another cadre and another township get 404, the wrong
 role 403, the wrong method 405, anonymous visitors the sign-in page; lists cost a fixed number of queries."""
 
+import datetime
+import re
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +14,7 @@ from gridwatch.commitments import services
 from gridwatch.commitments.models import Commitment, FulfilmentReview, YearEndRating
 from gridwatch.conftest import make_user, zh
 
-from .conftest import ITEMS, cadre_with_user, submitted
+from .conftest import ITEMS, cadre_with_user, published, submitted, write
 
 
 def url(name, commitment=None):
@@ -44,6 +48,53 @@ def test_it_lets_the_cadre_write_and_send_their_commitments(as_user, cadre_user,
     assert list(commitment.items.values_list("content", flat=True)) == [ITEMS[0]["content"]]
     page = client.get(url("detail", commitment)).content.decode()
     assert ITEMS[0]["content"] in page and zh("Awaiting review") in page
+    assert zh("Target: %(target)s", target=ITEMS[0]["target"]) in page  # full-width colon in Chinese
+
+
+MAY = datetime.datetime(2026, 5, 4, 9, 0, tzinfo=datetime.UTC)
+DECEMBER = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def _actions(client):
+    """The links of the "My commitments" page head."""
+    body = client.get(url("mine")).content.decode()
+    head = body.split('<div class="page-head">', 1)[1].split('<div class="card">', 1)[0]
+    return re.findall(r'href="([^"]*)"', head)
+
+
+def test_it_offers_to_write_this_years_commitments_until_they_exist(as_user, cadre_user, cadre_a):
+    with time_machine.travel(MAY, tick=False):
+        client = as_user(cadre_user)
+        assert _actions(client) == [url("create")]
+        commitment = write(cadre_a)
+        # Written (here a draft; the same once published): the page links to them instead of a dead end.
+        assert _actions(client) == [url("detail", commitment)]
+        response = client.get(url("create"))
+        assert response.status_code == 302 and response["Location"] == url("detail", commitment)
+
+
+def test_it_offers_next_year_in_december_once_this_year_is_written(
+    as_user, cadre_user, cadre_a, community_org_a
+):
+    with time_machine.travel(DECEMBER, tick=False):
+        client = as_user(cadre_user)
+        this_year = published(cadre_a, community_org_a, year=2026)
+        assert _actions(client) == [url("detail", this_year), url("create") + "?year=2027"]
+        assert zh("Write the commitments for %(year)s", year=2027) in client.get(url("mine")).content.decode()
+        form = client.get(url("create") + "?year=2027").content.decode()
+        assert '<input type="hidden" name="year" value="2027">' in form and 'value="2026"' not in form
+        assert client.get(url("create")).context["year"] == 2027  # the only year left, asked or not
+        data = {
+            "year": "2027",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-content": ITEMS[0]["content"],
+            "items-0-target": ITEMS[0]["target"],
+            "then": "save",
+        }
+        assert client.post(url("create"), data).status_code == 302
+        assert Commitment.objects.get(cadre=cadre_a, year=2027).status == "draft"
+        assert _actions(client) == [url("detail", this_year)]
 
 
 def test_it_adds_a_row_without_saving(as_user, cadre_user, cadre_a):

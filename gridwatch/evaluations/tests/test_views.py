@@ -174,6 +174,24 @@ def test_it_lets_a_code_vote_once_on_the_public_ballot(client, opened, community
     assert client.put(url).status_code == 405
 
 
+def test_it_shows_the_ballot_in_the_public_portal_layout(client, opened, community_org_a):
+    """Residents vote on a public page: the portal's header and footer, not the staff layout."""
+    code = codes_for(opened, community_org_a, count=1)[0]
+    url = reverse("evaluations:ballot")
+    client.logout()
+    for response in (client.get(url), client.post(url, {"code": code})):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert '<body class="portal' in html and 'id="lang-select"' not in html
+        assert f'href="{reverse("portal:report_form")}"' in html
+    data = {"code": code, "action": "vote"}
+    for cadre_id, marks in all_choices(opened, "satisfied").items():
+        for d, o in marks.items():
+            data[f"c-{cadre_id}-{d}"] = o
+    html = client.post(url, data).content.decode()
+    assert zh("Your ballot was cast") in html and '<body class="portal' in html
+
+
 def test_it_throttles_wrong_codes_per_client(client, opened):
     url = reverse("evaluations:ballot")
     for _ in range(10):

@@ -5,11 +5,11 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gridwatch.conftest import make_cadre, zh
 from gridwatch.people import services
-from gridwatch.people.models import CollectionRound, UnitSubmission
+from gridwatch.people.models import Cadre, CollectionRound, UnitSubmission
 
 from .conftest import ROW_A, upload, workbook_bytes
 
@@ -121,6 +121,9 @@ def test_it_shows_a_liaison_what_their_cadres_lack(
     assert section["unit"] == unit_a and section["incomplete"] == 1
     assert "李娜" not in body and reverse("people:cadre_edit", args=[incomplete.pk]) in body
     assert f"{reverse('people:cadre_export')}?unit={unit_a.pk}" in body
+    with translation.override("zh-hans"):
+        phone = str(Cadre._meta.get_field("phone").verbose_name)
+    assert zh("Missing: %(fields)s", fields=phone) in body
 
 
 def test_it_refuses_a_submission_with_incomplete_cadres(as_user, unit_liaison, open_round, unit_a, grid_a):

@@ -103,6 +103,24 @@ def test_it_shows_the_supervision_group_phone_and_a_report_button_for_the_grid(c
     assert reverse("portal:report_grid", args=[grid_a.code]) in html
 
 
+def test_it_writes_the_colon_of_the_supervision_phone_in_the_language_of_the_page(client, county, grid_a):
+    """The colon is part of the translated text: full-width in Chinese, "label: " in English."""
+    county.supervision_phone = "0854-12388"
+    county.save(update_fields=["supervision_phone"])
+    grid_a.supervision_phone = "0854-6800001"
+    grid_a.save(update_fields=["supervision_phone"])
+    grid_link = '<a class="tel" href="tel:08546800001">0854-6800001</a>'
+    county_link = '<a class="tel" href="tel:085412388">0854-12388</a>'
+    html = client.get(grid_url(grid_a)).content.decode()
+    assert zh("Supervision phone: %(phone)s", phone=grid_link) in html
+    assert zh("Supervision phone: %(phone)s", phone=county_link) in html  # the footer
+    assert "</a>: " not in html and f"{zh('Supervision phone')}: " not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(grid_url(grid_a)).content.decode()
+    assert f"Supervision phone: {grid_link}" in html
+    assert f"Supervision phone: {county_link}" in client.get(reverse("portal:home")).content.decode()
+
+
 def test_it_shows_published_commitments_and_never_unpublished_ones(
     client, unit_a, unit_b, grid_a, reviewer, community_a
 ):

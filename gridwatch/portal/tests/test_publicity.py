@@ -115,7 +115,8 @@ def test_it_shows_an_article_with_its_images_and_captions(client, county_officer
     response = client.get(url("article", published.pk))
     page = html(response)
     assert response.status_code == 200
-    assert published.title in page and "推进会正文公开内容" in page and "县纪委监委" in page
+    assert published.title in page and "推进会正文公开内容" in page
+    assert zh("Source: %(source)s", source="县纪委监委") in page  # the colon is the translation's
     assert f'src="{url("article_image", image.pk)}"' in page and "<figcaption>推进会现场</figcaption>" in page
     assert "public" in response["Cache-Control"]
 

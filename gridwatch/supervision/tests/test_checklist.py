@@ -57,6 +57,14 @@ def test_it_matches_the_reference_file(db):
     ]
 
 
+def test_it_notes_version_1_in_chinese_only(db):
+    """The note is shown as it is stored, on the Chinese page too: no English in it."""
+    import re
+
+    note = ChecklistVersion.objects.get(number=1).note
+    assert note.startswith("《干部作风建设监督工作方案》") and not re.search(r"[A-Za-z]", note)
+
+
 def test_it_makes_a_new_version_on_edit_and_keeps_old_cards_on_theirs(
     county_officer, grid_supervisor, cadre_a, cadre_b
 ):

@@ -1,0 +1,17 @@
+"""Tags of the staff layout (``templates/base.html``)."""
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def with_site_name(title, site):
+    """``<page title> · <site name>``, or the site name alone when the page's title came out empty: the
+    layout filters its ``title`` block through this, so no page shows a stray separator."""
+    text = str(title).strip()
+    if isinstance(title, SafeData):  # the rendered block, escaped already
+        text = mark_safe(text)
+    return format_html("{} · {}", text, site) if text else conditional_escape(site)
