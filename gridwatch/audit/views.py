@@ -11,7 +11,7 @@ from gridwatch.accounts.roles import AUDIT_READERS
 from gridwatch.core.pagination import paginate
 from gridwatch.core.permissions import roles
 
-from .labels import action_choices
+from .labels import ACTION_LABELS, action_choices
 from .models import AuditEvent
 from .services import audit_log
 
@@ -28,10 +28,12 @@ def _filtered(request):
     qs = AuditEvent.objects.order_by("-seq")
     action = request.GET.get("action", "").strip()
     actor = request.GET.get("actor", "").strip()
-    if action.endswith("."):  # a family of actions, e.g. ``admin.`` (every change made in the admin)
-        qs = qs.filter(action__startswith=action)
-    elif action:
+    if action in ACTION_LABELS:  # one action of the list: that action only
         qs = qs.filter(action=action)
+    elif action:
+        # A family (``admin.``: every change made in the admin), or a code typed into the address before the
+        # filter was a list (``?action=cadre``): every action it begins, as the filter read it then.
+        qs = qs.filter(action__startswith=action)
     if actor:
         qs = qs.filter(actor_label=actor)
     return qs, {"action": action, "actor": actor}

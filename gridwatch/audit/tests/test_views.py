@@ -168,6 +168,13 @@ def test_it_keeps_a_code_family_typed_into_the_address(as_user, county_officer, 
     assert '<option value="area." selected>area.</option>' in response.content.decode()
 
 
+def test_it_reads_a_code_typed_before_the_list_as_the_beginning_of_actions(as_user, county_officer, events):
+    """A bookmark from before the filter was a list (``?action=cadre``, no dot) still shows that family."""
+    response = as_user(county_officer).get(reverse("audit:event_list"), {"action": "cadre"})
+    actions = {e.action for e in response.context["page"].object_list}
+    assert actions and all(action.startswith("cadre") for action in actions)
+
+
 def test_it_explains_an_event_without_an_object(as_user, county_officer, db):
     """An online report names no report in the log on purpose (SECURITY.md item 1): the page says so
     instead of leaving the cell empty; another event without an object says it is about no one record."""

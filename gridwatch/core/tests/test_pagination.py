@@ -1,5 +1,6 @@
-"""Paging a long list: past the count cap every row can still be reached, each page costs what the first
-does, and the pager never states a total it does not know.
+"""Paging a long list: past the count cap every row can still be reached, each page costs the queries the
+first does (its OFFSET read grows with the page number, its query count does not), and the pager never
+states a total it does not know.
 
 The cap is lowered to 10 and a page holds 3 rows, so 23 audit events make a capped list of 8 pages (the
 last one with 2 rows) in a few milliseconds.
