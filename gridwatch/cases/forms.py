@@ -9,6 +9,7 @@ from gridwatch.people.models import Cadre
 from .attachments import AttachmentsField
 from .models import Channel, Circle
 from .services import MESSAGE_MAX_LENGTH, REVEAL_REASON_MAX_LENGTH
+from .triage import SEARCH_MAX_LENGTH
 
 PHONE = re.compile(r"^[0-9][0-9\- ]{5,18}[0-9]$")
 WHAT_MAX_LENGTH = 5000
@@ -79,12 +80,14 @@ class ReportForm(forms.Form):
     # Honeypot: hidden from people; a bot that fills every field fills this one too.
     website = forms.CharField(label=_("Leave this empty"), required=False)
 
-    def __init__(self, *args, cadres=None, grids=None, channels=None, **kwargs):
+    def __init__(self, *args, cadres=None, grids=None, channels=None, offered=None, **kwargs):
         super().__init__(*args, **kwargs)
         if cadres is None:
             del self.fields["subject_cadre"]
         else:
             self.fields["subject_cadre"].queryset = cadres
+            if offered is not None:
+                self._searchable(offered)
         if channels is not None:
             self.fields = {
                 "channel": forms.ChoiceField(label=_("Channel"), choices=channels),
@@ -99,6 +102,30 @@ class ReportForm(forms.Form):
                 to_field_name="code",
                 empty_label=_("Not known"),
             )
+
+    def _searchable(self, offered):
+        """The staff intake: ``cadres`` may be the whole registry of a county, so it is only read to check
+        the chosen id (``.get(pk=)``); the page offers, as radio options, only ``offered`` (the cadre
+        already picked and the search results, ``triage.cadre_search``), found by the ``cadre_q`` box."""
+        self.fields["cadre_q"] = forms.CharField(
+            label=_("Find the cadre the report is about"),
+            max_length=SEARCH_MAX_LENGTH,
+            required=False,
+            widget=forms.SearchInput(
+                attrs={"autocomplete": "off", "placeholder": _("Name, pinyin, initials or unit")}
+            ),
+            help_text=_(
+                "Find the cadre, then pick them. Someone not in the registry: type the name and unit below."
+            ),
+        )
+        field = self.fields["subject_cadre"]
+        field.widget = forms.RadioSelect()
+        self.offer(offered)
+
+    def offer(self, cadres):
+        field = self.fields["subject_cadre"]
+        choices = [(str(c.pk), field.label_from_instance(c)) for c in cadres]
+        field.widget.choices = [("", field.empty_label), *choices] if choices else []
 
     @property
     def is_spam(self):

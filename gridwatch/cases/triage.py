@@ -420,13 +420,14 @@ def triage_cadres(user):
     return Cadre.objects.for_user(user).exclude(id__in=conflicted_cadres(user))
 
 
-def cadre_search(*, user, q, limit=SEARCH_LIMIT):
+def cadre_search(*, user, q, limit=SEARCH_LIMIT, within=None):
     """Cadres for linking a report's subject, by name (any part), full pinyin, pinyin initials or unit
-    name; every word of ``q`` must match. One query."""
+    name; every word of ``q`` must match. One query. ``within``: the cadres searched, when fewer than
+    ``triage_cadres(user)`` (the staff intake's: only those serving)."""
     words = (q or "").split()[:4]
     if not words:
         return []
-    qs = triage_cadres(user)
+    qs = triage_cadres(user) if within is None else within
     for word in words:
         word = word[:SEARCH_MAX_LENGTH]
         match = cadre_search_q(word) | Q(unit__name__contains=word)

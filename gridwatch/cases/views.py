@@ -6,6 +6,7 @@ code is rendered from the POST itself (no redirect that could carry it), and tho
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,7 @@ from . import (
     receipts,
     selectors,
     services,
+    triage,
     triage_views,
 )
 from .forms import (
@@ -357,6 +359,29 @@ def case_identity_reveal(request, pk):
     return _no_store(_detail(request, report, reveal_form=form, status=400))
 
 
+def _picked_cadre(form, value):
+    """The cadre posted as picked, if the user may name them (one query), else ``None``."""
+    try:
+        return form.fields["subject_cadre"].clean(value) if value else None
+    except ValidationError:
+        return None
+
+
+def _cadre_search(request, form, picked):
+    """Offers on ``form`` the picked cadre and the cadres matching the posted search (one query)."""
+    q = (request.POST.get("cadre_q") or "").strip()[: triage.SEARCH_MAX_LENGTH]
+    cadres = form.fields["subject_cadre"].queryset
+    results = triage.cadre_search(user=request.user, q=q, within=cadres) if q else []
+    offered = [picked] if picked is not None else []
+    offered += [c for c in results if picked is None or c.pk != picked.pk]
+    form.offer(offered)
+    return {
+        "cadre_searched": bool(q),
+        "cadre_results": results,
+        "cadre_more": len(results) >= triage.SEARCH_LIMIT,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @roles(*CASE_STAFF)
 def case_intake(request):
@@ -370,8 +395,17 @@ def case_intake(request):
         .order_by("name_pinyin", "id")
     )
     grids = grid_queryset(request.user)
-    kwargs = {"cadres": cadres, "grids": grids, "channels": STAFF_CHANNELS}
-    if request.method == "POST":
+    kwargs = {"cadres": cadres, "grids": grids, "channels": STAFF_CHANNELS, "offered": ()}
+    search = {}
+    if request.method == "POST" and "find_cadre" in request.POST:
+        # The "Find" button: the form again with what was typed, the search results and no errors; nothing
+        # is filed and the submission token is not claimed. (Files chosen cannot be kept by a browser.)
+        form = ReportForm(**kwargs)
+        form.initial = {name: request.POST[name] for name in form.fields if name in request.POST}
+        picked = _picked_cadre(form, request.POST.get("subject_cadre"))
+        search = _cadre_search(request, form, picked)
+        search["cadre_files_dropped"] = bool(request.FILES)
+    elif request.method == "POST":
         form = ReportForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             scope = get_scope(request.user)
@@ -389,7 +423,9 @@ def case_intake(request):
                 report, code = result
                 context = {"code": code, "report": report, "staff": True}
                 return _no_store(render(request, "cases/report_done.html", context))
+        # Refused: the picked cadre stays picked (already read by the validation), the search shown again.
+        search = _cadre_search(request, form, form.cleaned_data.get("subject_cadre"))
     else:
         form = ReportForm(**kwargs)
-    context = {"form": form, "submission": receipts.submission_token_new()}
+    context = {"form": form, "submission": receipts.submission_token_new(), **search}
     return _no_store(render(request, "cases/intake_form.html", context))

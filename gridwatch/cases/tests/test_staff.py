@@ -2,12 +2,17 @@
 
 import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gridwatch.audit.models import AuditEvent
-from gridwatch.cases import receipts
+from gridwatch.cases import receipts, triage
 from gridwatch.cases.models import Channel, Report, ReportMessage
-from gridwatch.conftest import zh
+from gridwatch.cases.tests.test_triage import relation
+from gridwatch.conftest import make_cadre, zh
+from gridwatch.people.models import Cadre, CadreStatus
 
 CODE = re.compile(r"[2-9A-Z]{4}(?:-[2-9A-Z]{4}){5}")
 
@@ -84,3 +89,93 @@ def test_it_refuses_an_empty_message(as_user, county_officer, county):
     report = Report.objects.get()
     response = client.post(reverse("cases:case_message", args=[report.pk]), {"body": ""})
     assert response.status_code == 400 and not ReportMessage.objects.exists()
+
+
+# ------------------------------------------------------------------------------- the intake's cadre search
+
+
+def find(client, **extra):
+    return intake(client, find_cadre="1", **extra)
+
+
+def test_it_finds_a_cadre_by_name_or_pinyin_and_keeps_what_was_typed(
+    as_user, county_officer, cadre_a, cadre_b
+):
+    client = as_user(county_officer)
+    token = receipts.submission_token_new()
+    for q in ("张伟", "zhangwei", "zw"):
+        response = find(client, cadre_q=q, what="在村委会门口收受红包", when="上周五", submission=token)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f'type="radio" name="subject_cadre" value="{cadre_a.pk}"' in body
+        assert "张伟 · 县财政局 · 副局长" in body and "李娜" not in body
+        assert "在村委会门口收受红包" in body and 'value="上周五"' in body and f'value="{q}"' in body
+        assert "errorlist" not in body and "error-summary" not in body
+    assert not Report.objects.exists()
+    # The search claimed nothing: the same token files the report.
+    response = intake(client, subject_cadre=cadre_a.pk, submission=token)
+    assert CODE.search(response.content.decode())
+    assert Report.objects.get().subject_cadre == cadre_a
+
+
+def test_it_keeps_the_picked_cadre_through_a_search_and_a_refusal(as_user, county_officer, cadre_a, cadre_b):
+    client = as_user(county_officer)
+    body = find(client, subject_cadre=cadre_a.pk, cadre_q="李娜").content.decode()
+    assert f'name="subject_cadre" value="{cadre_a.pk}" id="id_subject_cadre_1" checked' in body
+    assert f'value="{cadre_b.pk}"' in body
+    response = intake(client, subject_cadre=cadre_a.pk, cadre_q="李娜", what="")
+    body = response.content.decode()
+    assert "error-summary" in body and not Report.objects.exists()
+    assert f'name="subject_cadre" value="{cadre_a.pk}" id="id_subject_cadre_1" checked' in body
+    assert f'value="{cadre_b.pk}"' in body
+
+
+def test_it_never_offers_nor_files_a_cadre_out_of_scope_or_conflicted(
+    as_user, township_officer_a, cadre_a, cadre_b, unit_a, grid_a
+):
+    other = make_cadre("张强", unit_a, grid_a)
+    relation(township_officer_a, other)
+    retired = make_cadre("张三", unit_a, grid_a)
+    retired.status = CadreStatus.RETIRED
+    retired.save(update_fields=["status"])
+    client = as_user(township_officer_a)
+    body = find(client, cadre_q="张").content.decode()
+    assert f'value="{cadre_a.pk}"' in body
+    assert all(f'value="{c.pk}"' not in body for c in (other, retired))
+    assert f'value="{cadre_b.pk}"' not in find(client, cadre_q="李娜").content.decode()
+    for cadre in (cadre_b, other, retired):
+        response = intake(client, subject_cadre=cadre.pk)
+        assert response.status_code == 200 and not Report.objects.exists()
+        assert "errorlist" in response.content.decode()
+        # Nor kept as picked through a search.
+        assert f'value="{cadre.pk}"' not in find(client, subject_cadre=cadre.pk).content.decode()
+
+
+@pytest.mark.parametrize("find_cadre", [False, True])
+def test_it_costs_the_same_whatever_the_registry_size(as_user, county_officer, unit_a, grid_a, find_cadre):
+    """The page offers only the search results and the picked cadre: never the whole registry."""
+    client = as_user(county_officer)
+    url = reverse("cases:case_intake")
+    picked = make_cadre("张伟", unit_a, grid_a)
+
+    def load():
+        if find_cadre:
+            return find(client, cadre_q="zhang", subject_cadre=picked.pk)
+        return client.get(url)
+
+    counts = []
+    for size in (5, 50):
+        for i in range(size - Cadre.objects.count()):
+            make_cadre(f"张{i}", unit_a, grid_a)
+        load()  # caches warmed
+        with CaptureQueriesContext(connection) as queries:
+            body = load().content.decode()
+        counts.append(len(queries))
+        # The results, the picked cadre when not among them, and "not in the list"; nothing on a GET.
+        offered = body.count('name="subject_cadre"')
+        assert (
+            offered in ((6,) if size == 5 else (triage.SEARCH_LIMIT + 1, triage.SEARCH_LIMIT + 2))
+            if find_cadre
+            else offered == 0
+        )
+    assert counts[0] == counts[1]
