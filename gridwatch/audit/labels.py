@@ -1,6 +1,8 @@
 """What each audited action means, in the reader's language. The code itself stays in the log and the CSV
 export; an action without a label here is shown by its code."""
 
+import functools
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
@@ -193,16 +195,11 @@ def action_choices():
     """``[(group label, [(code, label), ...]), ...]`` for the filter: the groups in the navigation's order,
     each group's actions by their label (in pinyin order for Chinese). Worked out once per language (the
     pinyin sort of every label costs a few milliseconds)."""
-    language = get_language()
-    if language not in _CHOICES:
-        _CHOICES[language] = _action_choices()
-    return _CHOICES[language]
+    return _action_choices(get_language())
 
 
-_CHOICES = {}
-
-
-def _action_choices():
+@functools.cache
+def _action_choices(language):
     groups = {str(label): [] for label, _prefixes in ACTION_GROUPS}
     group_of = {prefix: str(label) for label, prefixes in ACTION_GROUPS for prefix in prefixes}
     other = str(_("Other"))

@@ -11,7 +11,7 @@ from gridwatch.accounts.roles import AUDIT_READERS
 from gridwatch.core.pagination import paginate
 from gridwatch.core.permissions import roles
 
-from .labels import ACTION_LABELS, action_choices
+from .labels import ACTION_LABELS, ADMIN_PREFIX, action_choices
 from .models import AuditEvent
 from .services import audit_log
 
@@ -44,14 +44,13 @@ def _filtered(request):
 def event_list(request):
     qs, filters = _filtered(request)
     page = paginate(request, qs, settings.GRIDWATCH_PAGE_SIZE * 2)
-    choices = action_choices()
-    known = {code for _group, items in choices for code, _label in items}
+    known = filters["action"] in ACTION_LABELS or filters["action"] == ADMIN_PREFIX
     context = {
         "page": page,
         "filters": filters,
-        "action_choices": choices,
+        "action_choices": action_choices(),
         # A code typed into the address (``?action=cadre.``) stays visible in the filter.
-        "other_action": filters["action"] if filters["action"] not in known else "",
+        "other_action": "" if known else filters["action"],
     }
     return render(request, "audit/event_list.html", context)
 

@@ -60,12 +60,14 @@ def commitment_years(user):
     return list(commitments_for(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
-def years_to_write(user):
+def years_to_write(user, *, written=None):
     """The years the cadre may still write commitments for: those open now (``services.allowed_years``)
-    that have none yet, the earliest first."""
+    that have none yet, the earliest first. ``written``: the years of the cadre's commitments, where the
+    caller has read them already (one query otherwise)."""
     from .services import allowed_years
 
-    written = set(Commitment.objects.filter(cadre__user=user).values_list("year", flat=True))
+    if written is None:
+        written = set(Commitment.objects.filter(cadre__user=user).values_list("year", flat=True))
     return [year for year in allowed_years() if year not in written]
 
 

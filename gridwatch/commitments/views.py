@@ -93,7 +93,7 @@ def my_commitments(request):
     next year from December on), and a link to this year's once they exist."""
     commitments = list(selectors.own_commitments(request.user))
     this_year = timezone.localdate().year
-    to_write = selectors.years_to_write(request.user)
+    to_write = selectors.years_to_write(request.user, written={c.year for c in commitments})
     context = {
         "commitments": commitments,
         "this_year": this_year,
