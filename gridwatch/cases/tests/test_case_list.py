@@ -1,7 +1,9 @@
-"""The case list: its filters (status, circle, channel, urgent, mine, overdue, search), its order (urgent
-first, then the newest), its columns, and a fixed number of queries whatever the number of reports."""
+"""The case list: its filters (status, circle, channel, urgent, mine, overdue, search) and their fold on
+phones, its order (urgent first, then the newest), its columns, and a fixed number of queries whatever the
+number of reports."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -204,3 +206,61 @@ def test_it_lists_in_a_fixed_number_of_queries(
         response = officer.get(reverse("cases:case_list"), params)
     assert len(response.context["rows"]) == min(25, matches)
     assert response.context["page"].paginator.count == matches
+
+
+# ------------------------------------------------------------------------- the filters folded on phones
+
+FOLD_CONTEXT = "list filters folded on phones"
+
+
+def fold(body):
+    """The filter fold of a list page (``includes/filter_toggle.html``): whether it comes open, its button's
+    text, and what it holds."""
+    match = re.search(r'<details class="filter-more"( open)?>(.*?)</details>', body, re.S)
+    assert match, "no filter fold on the page"
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", match.group(2), re.S).group(1)
+    return bool(match.group(1)), re.sub(r"<[^>]+>", "", summary).strip(), match.group(2)
+
+
+def test_it_folds_every_filter_but_the_search_and_keeps_the_fold_closed_when_none_is_set(officer, grid_a):
+    """On a phone the search stays in view and the other filters wait behind a "Filters" button, closed
+    and with no number while none is set, so the first case shows on the first screen."""
+    make("甲", grid_a)
+    body = officer.get(reverse("cases:case_list")).content.decode()
+    is_open, label, inside = fold(body)
+    assert not is_open
+    assert label == zh("Filters", context=FOLD_CONTEXT)
+    for control in ('id="f-status"', 'id="circle"', 'id="channel"', 'name="urgent"', 'name="overdue"'):
+        assert control in inside, control
+    assert 'id="q"' in body and 'id="q"' not in inside
+
+
+def test_it_opens_the_fold_and_counts_the_filters_set_but_not_the_search(officer, grid_a):
+    make("甲", grid_a, urgent=True)
+    body = officer.get(
+        reverse("cases:case_list"), {"status": "open", "urgent": "1", "q": "甲"}
+    ).content.decode()
+    is_open, label, _inside = fold(body)
+    assert is_open
+    assert label == zh("Filters (%(n)s)", context=FOLD_CONTEXT, n=2)
+
+
+def test_it_counts_only_the_filters_the_list_applies(officer, grid_a):
+    """A value the list ignores (an unknown status, a flag that is not "1") is no filter: the fold stays
+    closed and shows no number."""
+    body = officer.get(reverse("cases:case_list"), {"status": "nonsense", "urgent": "0"}).content.decode()
+    is_open, label, _inside = fold(body)
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)
+
+
+def test_it_updates_the_count_with_the_results_htmx_swaps_in(officer, grid_a):
+    """Changing a filter inside the fold filters in place (htmx): the answer carries the button's new text
+    out of band, so the number follows without reloading the page."""
+    params = {"circle": "family", "overdue": "1", "mine": "1"}
+    body = officer.get(reverse("cases:case_list"), params, headers={"HX-Request": "true"}).content.decode()
+    label = re.search(r'<span id="filter-toggle-label" hx-swap-oob="true">(.*?)</span>', body, re.S)
+    assert label and label.group(1) == zh("Filters (%(n)s)", context=FOLD_CONTEXT, n=3)
+    assert "<details" not in body
+    # The full page has the label once, in its button, not a second copy to swap.
+    page = officer.get(reverse("cases:case_list"), params).content.decode()
+    assert page.count('id="filter-toggle-label"') == 1 and "hx-swap-oob" not in page

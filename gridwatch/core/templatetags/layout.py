@@ -15,3 +15,11 @@ def with_site_name(title, site):
     if isinstance(title, SafeData):  # the rendered block, escaped already
         text = mark_safe(text)
     return format_html("{} · {}", text, site) if text else conditional_escape(site)
+
+
+@register.filter
+def active_filters(filters):
+    """How many of a list page's ``filters`` (the view's cleaned values) are set, the search text ``q``
+    apart: the number on the "Filters" button that folds them away on phones
+    (``includes/filter_toggle.html``)."""
+    return sum(1 for key, value in filters.items() if key != "q" and value not in (None, "", False))

@@ -101,3 +101,28 @@ def test_it_names_the_county_in_the_portal_title_without_a_stray_separator(clien
     request.user = AnonymousUser()
     html = engines["django"].from_string('{% extends "portal/base.html" %}').render({}, request)
     assert title(html) == site
+
+
+# ------------------------------------------------------------------------------- a list's folded filters
+
+
+def test_it_counts_the_filters_set_on_a_list_but_not_its_search():
+    """The number on the phone's "Filters" button: every cleaned filter with a value, the search text
+    apart; an empty choice or an unticked box is no filter."""
+    filters = {"q": "张", "status": None, "circle": "", "urgent": False, "mine": True, "area_path": "-"}
+    template = engines["django"].from_string("{% load layout %}{{ filters|active_filters }}")
+    assert template.render({"filters": filters}) == "2"
+    assert template.render({"filters": {"q": "张"}}) == "0"
+
+
+def test_it_labels_the_fold_with_the_number_of_filters_set():
+    request = RequestFactory().get("/")
+    render = engines["django"].get_template("includes/filter_toggle.html").render
+    context = "list filters folded on phones"
+    none = render({"filters": {"q": "张", "status": None}}, request)
+    assert re.search(r"<summary[^>]*>\s*<span[^>]*>(.*?)</span>", none).group(1) == zh(
+        "Filters", context=context
+    )
+    two = render({"filters": {"status": "open", "urgent": True}}, request)
+    assert zh("Filters (%(n)s)", context=context, n=2) in two
+    assert "hx-swap-oob" not in two
