@@ -427,10 +427,19 @@ def evaluation_publish(*, actor, evaluation):
 # -------------------------------------------------------------------------------------- dual evaluation
 
 
-def _grade_allowed(actor, cadre):
-    if has_role(actor, Role.COUNTY_STAFF) and Cadre.objects.for_user(actor).filter(pk=cadre.pk).exists():
-        return True
-    return has_role(actor, Role.UNIT_LIAISON) and cadre.unit_id in _liaison_units(actor)
+def _gradable(actor, cadres):
+    """The ids of ``cadres`` whose unit grade ``actor`` may set: a unit liaison their unit's cadres, county
+    staff the cadres of their jurisdiction. Two queries at most, however many cadres."""
+    allowed = set()
+    if has_role(actor, Role.UNIT_LIAISON):
+        units = _liaison_units(actor)
+        allowed = {c.pk for c in cadres if c.unit_id in units}
+    rest = {c.pk for c in cadres} - allowed
+    if rest and has_role(actor, Role.COUNTY_STAFF):
+        allowed |= set(
+            Cadre.objects.for_user(actor).filter(pk__in=rest).order_by().values_list("id", flat=True)
+        )
+    return allowed
 
 
 def _liaison_units(actor):
@@ -441,17 +450,32 @@ def _liaison_units(actor):
     )
 
 
-@transaction.atomic
-def unit_grade_set(*, actor, cadre, year, grade):
-    """The unit's annual assessment grade of a cadre (unit liaisons for their unit's cadres)."""
-    if not _grade_allowed(actor, cadre):
-        raise NotPermitted
-    if grade not in UnitGrade.values:
-        raise ValidationFailed(_("Choose one of the four grades."), field="grade")
+def _grade_year(year):
     this_year = timezone.localdate().year
     if not year or not (this_year - 5 <= int(year) <= this_year):
         raise ValidationFailed(_("Choose a year up to this one."), field="year")
-    record, _created = DualEvaluation.objects.select_for_update().get_or_create(cadre=cadre, year=int(year))
+    return int(year)
+
+
+class GradesRefused(ValidationFailed):
+    """Some grades of ``unit_grades_set`` were refused, and none was saved: ``rows`` holds why, by cadre id."""
+
+    default_message = _("Nothing was saved. Correct the grades marked below and save again.")
+
+    def __init__(self, rows):
+        super().__init__(field="grades")
+        self.rows = rows
+
+
+@transaction.atomic
+def unit_grade_set(*, actor, cadre, year, grade):
+    """The unit's annual assessment grade of a cadre (unit liaisons for their unit's cadres)."""
+    if cadre.pk not in _gradable(actor, [cadre]):
+        raise NotPermitted
+    if grade not in UnitGrade.values:
+        raise ValidationFailed(_("Choose one of the four grades."), field="grade")
+    year = _grade_year(year)
+    record, _created = DualEvaluation.objects.select_for_update().get_or_create(cadre=cadre, year=year)
     before = record.unit_grade
     if before != grade:
         record.unit_grade, record.unit_graded_by = grade, actor
@@ -461,6 +485,59 @@ def unit_grade_set(*, actor, cadre, year, grade):
             actor=actor, action="evaluation.unit_grade", obj=record, changes={"unit_grade": [before, grade]}
         )
     return record
+
+
+@transaction.atomic
+def unit_grades_set(*, actor, year, grades):
+    """The unit grades of many cadres at once (a page of the grades list, an imported table); ``grades``:
+    ``{cadre: grade}``. The rules of ``unit_grade_set``, checked for every row before any is written: a cadre
+    the actor may not grade refuses the whole batch (``NotPermitted``), and so do grades that are not one of
+    the four (``GradesRefused`` names each row). Only the grades that change are written, each audited as
+    ``unit_grade_set`` audits it. Checks, reads and writes cost the same few queries whatever the number of
+    rows; the audit chain appends its events one at a time, one per changed grade. Returns how many changed."""
+    if not grades:
+        return 0
+    if len(_gradable(actor, grades)) != len(grades):
+        raise NotPermitted
+    refused = {
+        c.pk: _("Choose one of the four grades.") for c, g in grades.items() if g not in UnitGrade.values
+    }
+    if refused:
+        raise GradesRefused(refused)
+    year = _grade_year(year)
+    ids = [c.pk for c in grades]
+    # Two saves of the same cadres wait here for each other, so that neither creates a record the other has
+    # just created (one record per cadre and year).
+    list(Cadre.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    records = {
+        r.cadre_id: r
+        for r in DualEvaluation.objects.select_for_update().filter(year=year, cadre_id__in=ids).order_by()
+    }
+    now = timezone.now()
+    created, updated, changes = [], [], []
+    for cadre, grade in grades.items():
+        record = records.get(cadre.pk)
+        before = record.unit_grade if record else ""
+        if grade == before:
+            continue
+        if record is None:
+            record = DualEvaluation(cadre=cadre, year=year)
+            created.append(record)
+        else:
+            record.cadre = cadre  # the audit event's label, without a query
+            updated.append(record)
+        record.unit_grade, record.unit_graded_by, record.updated_at = grade, actor, now
+        record.combined_grade = combine(grade, record.grid_grade)
+        changes.append((record, before, grade))
+    DualEvaluation.objects.bulk_create(created)
+    DualEvaluation.objects.bulk_update(
+        updated, ["unit_grade", "unit_graded_by", "combined_grade", "updated_at"]
+    )
+    for record, before, grade in changes:
+        audit_log(
+            actor=actor, action="evaluation.unit_grade", obj=record, changes={"unit_grade": [before, grade]}
+        )
+    return len(changes)
 
 
 GRADE_ORDER = [UnitGrade.EXCELLENT, UnitGrade.COMPETENT, UnitGrade.BASICALLY_COMPETENT, UnitGrade.INCOMPETENT]
@@ -531,8 +608,7 @@ def dual_combine(*, actor, year):
 def unit_grades_import(*, actor, year, rows):
     """``rows``: ``[(row number, cadre, grade), …]`` already checked by the importer; all or nothing."""
     with transaction.atomic():
-        for _n, cadre, grade in rows:
-            unit_grade_set(actor=actor, cadre=cadre, year=year, grade=grade)
+        unit_grades_set(actor=actor, year=year, grades={cadre: grade for _n, cadre, grade in rows})
         audit_log(
             actor=actor,
             action="evaluation.unit_grade_import",

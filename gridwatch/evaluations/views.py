@@ -5,6 +5,8 @@ user may do there is ``workflow.available_actions`` (403 otherwise). The ballot 
 are public. A ballot code travels only in POST bodies (a QR code carries it after ``#``, which browsers
 never send), and pages that show codes are ``no-store``."""
 
+import uuid
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -14,14 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridwatch.accounts.jurisdiction import has_role
 from gridwatch.audit.services import audit_log
-from gridwatch.core.errors import DomainError
-from gridwatch.core.pagination import paginate
+from gridwatch.core.errors import DomainError, NotPermitted
+from gridwatch.core.pagination import CappedPaginator, paginate
 from gridwatch.core.permissions import public, roles
 from gridwatch.core.scoping import get_for_user_or_404
 from gridwatch.core.xlsx import FileProblem
@@ -397,13 +400,36 @@ def _year(request):
     )
 
 
+def _posted_grades(request, cadres_qs):
+    """What the grades form chose, ``{cadre: value}`` in the order of the list. A ``grade-<id>`` field whose id
+    is not one of the cadres the user may grade (another unit's, unknown, not an id) is a 404."""
+    posted = {}
+    for key, value in request.POST.items():
+        if key.startswith("grade-"):
+            try:
+                posted[uuid.UUID(key.removeprefix("grade-"))] = value
+            except ValueError:
+                raise Http404 from None
+    cadres = list(cadres_qs.filter(pk__in=list(posted))) if posted else []
+    if len(cadres) != len(posted):
+        raise Http404
+    return {cadre: posted[cadre.pk] for cadre in cadres}
+
+
+def _grades_url(year, page):
+    number = _int(page)
+    return f"{reverse('evaluations:grades')}?{urlencode({'year': year, 'page': max(number or 1, 1)})}"
+
+
 @require_http_methods(["GET", "POST"])
 @roles(*GRADERS)
 def unit_grades(request):
-    """The unit's annual grade of its cadres, one by one or from an Excel table."""
+    """The unit's annual grade of its cadres: a page of them saved at once, or an Excel table. The grades
+    form posts its page number, so that it comes back to the same page."""
     year = _year(request)
     cadres_qs = selectors.grade_cadres(request.user)
-    errors, status = [], 200
+    number = request.POST.get("page") or request.GET.get("page")
+    errors, chosen, refused, refused_message, status = [], {}, [], "", 200
     if request.method == "POST":
         if request.FILES.get("file"):
             cadres = list(cadres_qs[:5000])
@@ -421,24 +447,42 @@ def unit_grades(request):
                     return redirect(f"{reverse('evaluations:grades')}?year={year}")
             status = 400
         else:
-            cadre = get_for_user_or_404(cadres_qs, request.user, pk=request.POST.get("cadre"))
+            chosen = _posted_grades(request, cadres_qs)
             try:
-                services.unit_grade_set(
-                    actor=request.user, cadre=cadre, year=year, grade=request.POST.get("grade", "")
+                # "—" is offered only to a cadre not graded yet: it leaves them so.
+                n = services.unit_grades_set(
+                    actor=request.user, year=year, grades={c: v for c, v in chosen.items() if v}
                 )
+            except services.GradesRefused as exc:
+                refused = [(c, exc.rows[c.pk]) for c in chosen if c.pk in exc.rows]
+                refused_message, status = exc.message, 400
+            except NotPermitted:
+                raise PermissionDenied from None
             except DomainError as exc:
-                messages.error(request, exc.message)
+                refused_message, status = exc.message, 400
             else:
-                messages.success(request, _("The grade of %(name)s was saved.") % {"name": cadre.name})
-            return redirect(f"{reverse('evaluations:grades')}?year={year}")
-    page = paginate(request, cadres_qs, settings.GRIDWATCH_PAGE_SIZE)
-    grades = dict(
+                if n:
+                    messages.success(
+                        request,
+                        ngettext("%(n)s grade was saved.", "%(n)s grades were saved.", n) % {"n": n},
+                    )
+                else:
+                    messages.success(request, _("No grade was changed."))
+                return redirect(_grades_url(year, number))
+    page = CappedPaginator(cadres_qs, settings.GRIDWATCH_PAGE_SIZE).get_page(number)
+    saved = dict(
         DualEvaluation.objects.for_user(request.user)
         .filter(year=year, cadre_id__in=[c.pk for c in page.object_list])
         .values_list("cadre_id", "unit_grade")
     )
+    # A refused form comes back as it was sent: each select shows what was chosen in it.
+    posted = {c.pk: v for c, v in chosen.items()}
+    problems = {c.pk: message for c, message in refused}
     for cadre in page.object_list:
-        cadre.grade = grades.get(cadre.pk, "")
+        cadre.saved = saved.get(cadre.pk, "")
+        value = posted.get(cadre.pk, cadre.saved)
+        cadre.grade = value if value in UnitGrade.values else ""
+        cadre.error = problems.get(cadre.pk)
     this_year = timezone.localdate().year
     context = {
         "page": page,
@@ -446,6 +490,8 @@ def unit_grades(request):
         "years": list(range(this_year, this_year - 5, -1)),
         "grades": UnitGrade.choices,
         "errors": errors,
+        "refused": refused,
+        "refused_message": refused_message,
         "may_list": has_role(request.user, *READERS),
     }
     return render(request, "evaluations/unit_grades.html", context, status=status)

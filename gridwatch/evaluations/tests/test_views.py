@@ -240,16 +240,20 @@ def test_it_records_unit_grades_for_the_liaisons_own_cadres(
     assert response.status_code == 200 and cadre_a.name in response.content.decode()
     assert cadre_b.name not in response.content.decode()
     assert _get(client, community_org_a, url).status_code == 403
+    assert _post(client, community_org_a, url, {f"grade-{cadre_a.pk}": "excellent"}).status_code == 403
+    assert client.put(url).status_code == 405
+    assert _post(client, None, url, {f"grade-{cadre_a.pk}": "excellent"}).status_code == 302
+    assert not DualEvaluation.objects.exists()
     assert (
         _post(
-            client, unit_liaison, url, {"cadre": cadre_a.pk, "grade": "excellent", "year": "2025"}
+            client, unit_liaison, url, {f"grade-{cadre_a.pk}": "excellent", "year": "2025", "page": "1"}
         ).status_code
         == 302
     )
     assert DualEvaluation.objects.get(cadre=cadre_a, year=2025).unit_grade == "excellent"
     assert (
         _post(
-            client, unit_liaison, url, {"cadre": cadre_b.pk, "grade": "excellent", "year": "2025"}
+            client, unit_liaison, url, {f"grade-{cadre_b.pk}": "excellent", "year": "2025", "page": "1"}
         ).status_code
         == 404
     )
