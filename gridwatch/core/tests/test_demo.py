@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,9 +34,12 @@ def _counts():
 
 
 @pytest.fixture(scope="class")
-def demo_output(django_db_setup, django_db_blocker):
-    """The full demo, seeded once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The full demo, seeded once for the class and rolled back after it. Its files (publicity images, text
+    messages) go to a temporary folder: this fixture runs before the per-test settings of conftest.py."""
+    folder = tmp_path_factory.mktemp("demo")
+    files = override_settings(MEDIA_ROOT=folder / "media", GRIDWATCH_SMS_FILE_PATH=folder / "sms")
+    with files, django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
