@@ -4,11 +4,25 @@
 (sessions, CSRF, authentication, two-factor, axes, security headers) that INSERTs one row into a table of
 its own and answers ``ok``. The table, ``bench_insert``, is created by ``bench/bench_cases.py``; it is no
 model and no migration of the application.
+
+``/bench/report-sql/`` is a reference, not a baseline: behind the same middleware, it sends the statements
+of a county-wide report as the application writes them (the submission token and the per-source counter in
+the cache table, then in one transaction the report row, the audit head read and locked, the audit event
+and the head moved on), with fresh keys, a fresh report id and receipt hash and a correct next link of the
+audit chain, and answers a receipt page rendered once. No form, no encryption, no routing, no template and
+no ORM per request: what is left is the floor that a report making these writes cannot go below, whatever
+the code around them.
 """
 
+import re
+import secrets
+import uuid
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -29,4 +43,107 @@ def insert_one_row(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/insert/", insert_one_row, name="bench_insert"), *urlpatterns]
+_FLOOR = {}
+
+
+def _floor_capture(request):
+    """Once per process: the statements of one real county-wide report (``services.report_submit``), taken
+    as they reach the database and rolled back, and the answer page rendered once."""
+    from gridwatch.audit.services import compute_hash
+    from gridwatch.cases import services
+    from gridwatch.cases.models import Channel, Circle
+    from gridwatch.geography.selectors import request_counties
+
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    county = request_counties(request)[0]
+    with connection.execute_wrapper(capture), transaction.atomic():
+        _report, code = services.report_submit(
+            actor=None,
+            channel=Channel.WEB,
+            circle=Circle.SOCIAL,
+            what="节假日开单位车辆接送家属去外地旅游。",
+            when="上周六晚",
+            where="城郊农家乐",
+            subject_name="王某",
+            subject_unit_text="县水务局",
+            fallback_path=county.path,
+        )
+        transaction.set_rollback(True)
+
+    def statement(prefix):
+        sql, params = next((s, p) for s, p in captured if s.lstrip().startswith(prefix))
+        columns = re.search(r"\((.*?)\) VALUES", sql)
+        names = [c.strip().strip('"`') for c in columns.group(1).split(",")] if columns else []
+        return sql, params, names
+
+    _FLOOR.update(
+        report=statement('INSERT INTO "cases_report"'),
+        head=statement('SELECT "audit_audithead"'),
+        event=statement('INSERT INTO "audit_auditevent"'),
+        move=statement('UPDATE "audit_audithead"'),
+        cache="INSERT INTO gridwatch_cache (cache_key, value, expires) VALUES (%s, %s, %s) "
+        "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expires = excluded.expires "
+        "WHERE gridwatch_cache.expires < %s",
+        page=render_to_string("cases/report_done.html", {"code": code}, request=request).encode(),
+        compute_hash=compute_hash,
+    )
+
+
+@login_not_required
+@require_POST
+def report_statements(request):
+    if not _FLOOR:
+        _floor_capture(request)
+    ops = connection.ops
+    now = timezone.now()
+    expires = ops.adapt_datetimefield_value(now + timedelta(hours=1))
+    expired_before = ops.adapt_datetimefield_value(now)  # ``add``: only over an expired entry
+    with connection.cursor() as cursor:
+        for prefix in ("cases:submitted:", "cases:submit-hour:"):
+            key = f":1:{prefix}{secrets.token_hex(32)}"
+            cursor.execute(_FLOOR["cache"], [key, "gAVLAS4=", expires, expired_before])
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql, params, names = _FLOOR["report"]
+        params = list(params)
+        at = names.index("id")  # a UUID: its hex on SQLite, the object on PostgreSQL, as the ORM sends it
+        params[at] = uuid.uuid4().hex if isinstance(params[at], str) else uuid.uuid4()
+        params[names.index("receipt_hash")] = secrets.token_hex(32)
+        cursor.execute(sql, params)
+        sql, params, _names = _FLOOR["head"]
+        cursor.execute(sql, params)
+        _id, seq, prev = cursor.fetchone()
+        sql, params, names = _FLOOR["event"]
+        params = list(params)
+        fields = {name: params[i] for i, name in enumerate(names)}
+        digest = _FLOOR["compute_hash"](
+            seq=seq + 1,
+            at=now,
+            actor_id=None,
+            actor_label="",
+            action=fields["action"],
+            object_type=fields["object_type"],
+            object_id="",
+            object_label="",
+            changes={},
+            prev_hash=prev,
+        )
+        params[names.index("seq")] = seq + 1
+        params[names.index("at")] = ops.adapt_datetimefield_value(now)
+        params[names.index("prev_hash")] = prev
+        params[names.index("hash")] = digest
+        cursor.execute(sql, params)
+        sql, params, _names = _FLOOR["move"]  # SET "seq" = %s, "hash" = %s WHERE "id" = %s
+        cursor.execute(sql, [seq + 1, digest, *params[2:]])
+    return HttpResponse(_FLOOR["page"])
+
+
+urlpatterns = [
+    path("bench/insert/", insert_one_row, name="bench_insert"),
+    path("bench/report-sql/", report_statements, name="bench_report_sql"),
+    *urlpatterns,
+]
