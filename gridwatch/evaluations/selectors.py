@@ -11,7 +11,9 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from gridwatch.accounts.jurisdiction import has_role
 from gridwatch.accounts.models import RoleAssignment
+from gridwatch.accounts.roles import Role
 from gridwatch.cases.selectors import conflicted_cadres, covering_paths
 from gridwatch.people.models import Cadre, Unit
 
@@ -196,13 +198,14 @@ def eligible_cadres(community):
 
 
 def grade_cadres(user):
-    """The cadres whose unit grade ``user`` may enter: a unit liaison's unit, county staff's county."""
-    return (
-        Cadre.objects.for_user(user)
-        .filter(status="serving")
-        .select_related("unit")
-        .order_by("unit__name", "name_pinyin", "id")
-    )
+    """The serving cadres whose unit grade ``user`` may enter (the rule of ``services._gradable``): county staff
+    the cadres of their jurisdiction, a unit liaison their unit's cadres only, even where another role of theirs
+    (township staff, a grid team) lets them see more."""
+    cadres = Cadre.objects.for_user(user).filter(status="serving")
+    if not has_role(user, Role.COUNTY_STAFF):
+        units = RoleAssignment.objects.filter(user=user, role=Role.UNIT_LIAISON).values("unit_id")
+        cadres = cadres.filter(unit_id__in=units)
+    return cadres.select_related("unit").order_by("unit__name", "name_pinyin", "id")
 
 
 def dual_list(*, user, year):

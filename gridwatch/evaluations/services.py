@@ -488,11 +488,13 @@ def unit_grade_set(*, actor, cadre, year, grade):
 
 
 @transaction.atomic
-def unit_grades_set(*, actor, year, grades):
+def unit_grades_set(*, actor, year, grades, expected=None):
     """The unit grades of many cadres at once (a page of the grades list, an imported table); ``grades``:
     ``{cadre: grade}``. The rules of ``unit_grade_set``, checked for every row before any is written: a cadre
     the actor may not grade refuses the whole batch (``NotPermitted``), and so do grades that are not one of
-    the four (``GradesRefused`` names each row). Only the grades that change are written, each audited as
+    the four (``GradesRefused`` names each row). ``expected``, ``{cadre id: grade}``: the grades the form
+    showed; a row whose grade someone else changed since is refused too, so that a page saved later never
+    undoes another grader's change unseen. Only the grades that change are written, each audited as
     ``unit_grade_set`` audits it. Checks, reads and writes cost the same few queries whatever the number of
     rows; the audit chain appends its events one at a time, one per changed grade. Returns how many changed."""
     if not grades:
@@ -508,11 +510,30 @@ def unit_grades_set(*, actor, year, grades):
     ids = [c.pk for c in grades]
     # Two saves of the same cadres wait here for each other, so that neither creates a record the other has
     # just created (one record per cadre and year).
-    list(Cadre.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    # ``no_key``: the lock must not wait on (or deadlock with) the key-share locks that writes of dual
+    # evaluation rows take on their cadre (``dual_combine``).
+    list(
+        Cadre.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     records = {
         r.cadre_id: r
         for r in DualEvaluation.objects.select_for_update().filter(year=year, cadre_id__in=ids).order_by()
     }
+    if expected is not None:
+        changed = {}
+        for cadre in grades:
+            now_grade = records[cadre.pk].unit_grade if cadre.pk in records else ""
+            if cadre.pk in expected and expected[cadre.pk] != now_grade:
+                label = UnitGrade(now_grade).label if now_grade else "—"
+                changed[cadre.pk] = _(
+                    "Someone else changed this grade to %(grade)s meanwhile. Check it, and save again to keep "
+                    "your choice."
+                ) % {"grade": label}
+        if changed:
+            raise GradesRefused(changed)
     now = timezone.now()
     created, updated, changes = [], [], []
     for cadre, grade in grades.items():

@@ -29,6 +29,7 @@ from gridwatch.core.permissions import public, roles
 from gridwatch.core.scoping import get_for_user_or_404
 from gridwatch.core.xlsx import FileProblem
 from gridwatch.geography.models import Area, Level
+from gridwatch.people.models import Cadre
 
 from . import codes, excel, selectors, services, workflow
 from .models import (
@@ -401,19 +402,25 @@ def _year(request):
 
 
 def _posted_grades(request, cadres_qs):
-    """What the grades form chose, ``{cadre: value}`` in the order of the list. A ``grade-<id>`` field whose id
-    is not one of the cadres the user may grade (another unit's, unknown, not an id) is a 404."""
-    posted = {}
+    """What the grades form chose, ``({cadre: value}, {cadre id: value shown}, left out)``. ``value shown`` is
+    the grade the row showed when the page was drawn (``was-<id>``). A ``grade-<id>`` field whose id is no
+    cadre the user can see (another county's, unknown, not an id) is a 404; a cadre the user can see but may
+    not grade (any more: retired or moved to another unit since the page was drawn) is left out and counted."""
+    posted, shown = {}, {}
     for key, value in request.POST.items():
         if key.startswith("grade-"):
             try:
-                posted[uuid.UUID(key.removeprefix("grade-"))] = value
+                pk = uuid.UUID(key.removeprefix("grade-"))
             except ValueError:
                 raise Http404 from None
+            posted[pk] = value
+            if f"was-{pk}" in request.POST:
+                shown[pk] = request.POST[f"was-{pk}"]
     cadres = list(cadres_qs.filter(pk__in=list(posted))) if posted else []
-    if len(cadres) != len(posted):
+    gone = set(posted) - {cadre.pk for cadre in cadres}
+    if gone and Cadre.objects.for_user(request.user).filter(pk__in=gone).count() != len(gone):
         raise Http404
-    return {cadre: posted[cadre.pk] for cadre in cadres}
+    return {cadre: posted[cadre.pk] for cadre in cadres}, shown, len(gone)
 
 
 def _grades_url(year, page):
@@ -447,12 +454,12 @@ def unit_grades(request):
                     return redirect(f"{reverse('evaluations:grades')}?year={year}")
             status = 400
         else:
-            chosen = _posted_grades(request, cadres_qs)
+            chosen, shown, left_out = _posted_grades(request, cadres_qs)
+            # Only the rows changed on the page are written: a row left as it was drawn keeps whatever another
+            # grader may have saved since. "—" is offered only to a cadre not graded yet: it leaves them so.
+            changed = {c: v for c, v in chosen.items() if v and v != shown.get(c.pk)}
             try:
-                # "—" is offered only to a cadre not graded yet: it leaves them so.
-                n = services.unit_grades_set(
-                    actor=request.user, year=year, grades={c: v for c, v in chosen.items() if v}
-                )
+                n = services.unit_grades_set(actor=request.user, year=year, grades=changed, expected=shown)
             except services.GradesRefused as exc:
                 refused = [(c, exc.rows[c.pk]) for c in chosen if c.pk in exc.rows]
                 refused_message, status = exc.message, 400
@@ -468,6 +475,16 @@ def unit_grades(request):
                     )
                 else:
                     messages.success(request, _("No grade was changed."))
+                if left_out:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)s cadre was left out: they are no longer on your list to grade.",
+                            "%(n)s cadres were left out: they are no longer on your list to grade.",
+                            left_out,
+                        )
+                        % {"n": left_out},
+                    )
                 return redirect(_grades_url(year, number))
     page = CappedPaginator(cadres_qs, settings.GRIDWATCH_PAGE_SIZE).get_page(number)
     saved = dict(
@@ -481,7 +498,7 @@ def unit_grades(request):
     for cadre in page.object_list:
         cadre.saved = saved.get(cadre.pk, "")
         value = posted.get(cadre.pk, cadre.saved)
-        cadre.grade = value if value in UnitGrade.values else ""
+        cadre.grade = value if value in UnitGrade.values else cadre.saved
         cadre.error = problems.get(cadre.pk)
     this_year = timezone.localdate().year
     context = {

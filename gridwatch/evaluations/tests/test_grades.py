@@ -7,8 +7,10 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from gridwatch.accounts.models import RoleAssignment
+from gridwatch.accounts.roles import Role
 from gridwatch.audit.models import AuditEvent
 from gridwatch.conftest import login, make_cadre, zh
 from gridwatch.core.errors import NotPermitted
@@ -16,6 +18,9 @@ from gridwatch.evaluations import services
 from gridwatch.evaluations.models import DualEvaluation
 
 URL = reverse("evaluations:grades")
+# Years the page offers whenever the tests run (this year and the five before it).
+YEAR = timezone.localdate().year - 1
+EARLIER = YEAR - 1
 
 
 def zh_plural(singular, plural, n):
@@ -29,7 +34,7 @@ def three(cadre_a, unit_a, grid_a):
     return [cadre_a, make_cadre("王磊", unit_a, grid_a), make_cadre("陈静", unit_a, grid_a)]
 
 
-def grades_post(cadres, values, *, year="2025", page="1"):
+def grades_post(cadres, values, *, year=str(YEAR), page="1"):
     data = {"year": year, "page": page}
     data.update({f"grade-{c.pk}": v for c, v in zip(cadres, values, strict=True)})
     return data
@@ -49,7 +54,7 @@ def unit_grade_events():
 
 def test_it_shows_one_select_per_cadre_and_one_save_for_the_page(client, unit_liaison, three):
     login(client, unit_liaison)
-    body = client.get(URL + "?year=2025").content.decode()
+    body = client.get(URL + f"?year={YEAR}").content.decode()
     for cadre in three:
         assert f'name="grade-{cadre.pk}"' in body
     assert body.count(zh("Save grades")) == 1
@@ -61,7 +66,7 @@ def test_it_saves_three_grades_in_one_post_and_audits_each(client, unit_liaison,
     response = client.post(URL, grades_post(three, ["excellent", "competent", "incompetent"]))
     assert response.status_code == 302
     assert {
-        (r.cadre_id, r.unit_grade, r.unit_graded_by_id) for r in DualEvaluation.objects.filter(year=2025)
+        (r.cadre_id, r.unit_grade, r.unit_graded_by_id) for r in DualEvaluation.objects.filter(year=YEAR)
     } == {
         (three[0].pk, "excellent", unit_liaison.pk),
         (three[1].pk, "competent", unit_liaison.pk),
@@ -82,8 +87,8 @@ def test_it_saves_three_grades_in_one_post_and_audits_each(client, unit_liaison,
 
 def test_it_writes_and_audits_only_the_rows_that_changed(client, unit_liaison, three):
     for cadre, grade in zip(three[:2], ["competent", "competent"], strict=True):
-        services.unit_grade_set(actor=unit_liaison, cadre=cadre, year=2025, grade=grade)
-    untouched = DualEvaluation.objects.get(cadre=three[0], year=2025).updated_at
+        services.unit_grade_set(actor=unit_liaison, cadre=cadre, year=YEAR, grade=grade)
+    untouched = DualEvaluation.objects.get(cadre=three[0], year=YEAR).updated_at
     before = unit_grade_events().count()
     login(client, unit_liaison)
 
@@ -92,7 +97,7 @@ def test_it_writes_and_audits_only_the_rows_that_changed(client, unit_liaison, t
     assert response.status_code == 302
     assert unit_grade_events().count() == before + 1
     assert unit_grade_events().order_by("-seq").first().changes == {"unit_grade": ["competent", "excellent"]}
-    assert DualEvaluation.objects.get(cadre=three[0], year=2025).updated_at == untouched
+    assert DualEvaluation.objects.get(cadre=three[0], year=YEAR).updated_at == untouched
     assert not DualEvaluation.objects.filter(cadre=three[2]).exists()
     assert zh_plural("%(n)s grade was saved.", "%(n)s grades were saved.", 1) in (
         client.get(response["Location"]).content.decode()
@@ -121,7 +126,7 @@ def test_it_answers_404_and_writes_nothing_for_a_cadre_outside_the_graders_reach
 
 
 def test_it_refuses_a_wrong_grade_beside_its_row_and_keeps_every_choice(client, unit_liaison, three):
-    services.unit_grade_set(actor=unit_liaison, cadre=three[2], year=2025, grade="competent")
+    services.unit_grade_set(actor=unit_liaison, cadre=three[2], year=YEAR, grade="competent")
     before = unit_grade_events().count()
     login(client, unit_liaison)
     response = client.post(URL, grades_post(three, ["outstanding", "basically_competent", "incompetent"]))
@@ -143,24 +148,24 @@ def test_it_refuses_a_wrong_grade_beside_its_row_and_keeps_every_choice(client, 
 def test_it_comes_back_to_the_same_year_and_page(client, unit_liaison, three, settings):
     settings.GRIDWATCH_PAGE_SIZE = 2
     login(client, unit_liaison)
-    page_two = client.get(URL + "?year=2024&page=2").content.decode()
+    page_two = client.get(URL + f"?year={EARLIER}&page=2").content.decode()
     last = next(c for c in three if f'name="grade-{c.pk}"' in page_two)
-    assert 'name="page" value="2"' in page_two and 'name="year" value="2024"' in page_two
+    assert 'name="page" value="2"' in page_two and f'name="year" value="{EARLIER}"' in page_two
 
-    response = client.post(URL, grades_post([last], ["competent"], year="2024", page="2"))
+    response = client.post(URL, grades_post([last], ["competent"], year=str(EARLIER), page="2"))
     assert response.status_code == 302
-    assert response["Location"] == URL + "?year=2024&page=2"
-    assert DualEvaluation.objects.get(cadre=last).year == 2024
+    assert response["Location"] == URL + f"?year={EARLIER}&page=2"
+    assert DualEvaluation.objects.get(cadre=last).year == EARLIER
     assert selected(client.get(response["Location"]).content.decode(), last) == "competent"
 
     # A refused page comes back as the same page too (posted, as the form does, to its own address), and its
     # pager keeps the year.
-    action = URL + "?year=2024&page=2"
-    assert f'action="{URL}?year=2024&amp;page=2#grade-errors"' in page_two
-    response = client.post(action, grades_post([last], ["outstanding"], year="2024", page="2"))
+    action = URL + f"?year={EARLIER}&page=2"
+    assert f'action="{URL}?year={EARLIER}&amp;page=2#grade-errors"' in page_two
+    response = client.post(action, grades_post([last], ["outstanding"], year=str(EARLIER), page="2"))
     assert response.status_code == 400
     body = response.content.decode()
-    assert f'name="grade-{last.pk}"' in body and 'href="?year=2024&amp;page=1"' in body
+    assert f'name="grade-{last.pk}"' in body and f'href="?year={EARLIER}&amp;page=1"' in body
 
 
 def test_it_saves_a_page_at_a_cost_that_does_not_grow_with_its_rows(
@@ -193,21 +198,127 @@ def test_it_saves_a_page_at_a_cost_that_does_not_grow_with_its_rows(
 def test_the_service_refuses_the_whole_batch_for_one_cadre_it_may_not_grade(unit_liaison, three, cadre_b):
     grades = {c: "excellent" for c in [*three, cadre_b]}
     with pytest.raises(NotPermitted):
-        services.unit_grades_set(actor=unit_liaison, year=2025, grades=grades)
+        services.unit_grades_set(actor=unit_liaison, year=YEAR, grades=grades)
     assert not DualEvaluation.objects.exists()
     with pytest.raises(services.GradesRefused) as refused:
-        services.unit_grades_set(actor=unit_liaison, year=2025, grades={three[0]: "", three[1]: "competent"})
+        services.unit_grades_set(actor=unit_liaison, year=YEAR, grades={three[0]: "", three[1]: "competent"})
     assert refused.value.rows == {three[0].pk: zh("Choose one of the four grades.")}
     assert not DualEvaluation.objects.exists()
 
 
 def test_the_service_combines_a_new_unit_grade_with_the_grid_grade(unit_liaison, three):
-    DualEvaluation.objects.create(cadre=three[0], year=2025, grid_grade="basically_competent")
+    DualEvaluation.objects.create(cadre=three[0], year=YEAR, grid_grade="basically_competent")
     assert (
         services.unit_grades_set(
-            actor=unit_liaison, year=2025, grades={three[0]: "excellent", three[1]: "excellent"}
+            actor=unit_liaison, year=YEAR, grades={three[0]: "excellent", three[1]: "excellent"}
         )
         == 2
     )
     combined = dict(DualEvaluation.objects.values_list("cadre_id", "combined_grade"))
     assert combined == {three[0].pk: "basically_competent", three[1].pk: "excellent"}
+
+
+# ------------------------------------------------------------------------ two graders, and lists that move
+
+
+def shown_post(cadres, values, shown):
+    """The form as the page sends it: each row's choice and the grade it showed when it was drawn."""
+    data = grades_post(cadres, values)
+    data.update({f"was-{c.pk}": v for c, v in zip(cadres, shown, strict=True)})
+    return data
+
+
+def test_a_page_saved_later_keeps_a_grade_someone_else_changed_on_a_row_left_as_it_was(
+    client, unit_liaison, county_officer, three
+):
+    """The liaison's page showed 称职 for the first cadre; county staff set 不称职 meanwhile; the liaison then
+    saves the page after changing only another row. The first cadre keeps 不称职, and the log holds no change
+    of it by the liaison."""
+    services.unit_grade_set(actor=unit_liaison, cadre=three[0], year=YEAR, grade="competent")
+    login(client, unit_liaison)
+    page = client.get(URL + f"?year={YEAR}").content.decode()
+    assert f'name="was-{three[0].pk}" value="competent"' in page
+    services.unit_grade_set(actor=county_officer, cadre=three[0], year=YEAR, grade="incompetent")
+
+    response = client.post(URL, shown_post(three, ["competent", "excellent", ""], ["competent", "", ""]))
+    assert response.status_code == 302
+    assert DualEvaluation.objects.get(cadre=three[0]).unit_grade == "incompetent"
+    assert DualEvaluation.objects.get(cadre=three[1]).unit_grade == "excellent"
+    by_liaison = [e.changes for e in unit_grade_events().filter(actor_id=unit_liaison.pk)]
+    assert {"unit_grade": ["incompetent", "competent"]} not in by_liaison
+    assert {"unit_grade": ["", "excellent"]} in by_liaison
+
+
+def test_it_refuses_a_row_changed_on_the_page_that_someone_else_changed_meanwhile(
+    client, unit_liaison, county_officer, three
+):
+    """Both changed the same cadre: nothing is saved, the row says what the grade became, the choice is kept,
+    and saving again keeps the liaison's choice knowingly."""
+    services.unit_grade_set(actor=unit_liaison, cadre=three[0], year=YEAR, grade="competent")
+    services.unit_grade_set(actor=county_officer, cadre=three[0], year=YEAR, grade="incompetent")
+    login(client, unit_liaison)
+
+    data = shown_post(three[:2], ["excellent", "competent"], ["competent", ""])
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    message = zh(
+        "Someone else changed this grade to %(grade)s meanwhile. Check it, and save again to keep your choice.",
+        grade="不称职",
+    )
+    assert f'<ul class="errorlist" id="e-{three[0].pk}"><li>{message}</li></ul>' in body
+    assert selected(body, three[0]) == "excellent" and selected(body, three[1]) == "competent"
+    assert f'name="was-{three[0].pk}" value="incompetent"' in body
+    assert DualEvaluation.objects.get(cadre=three[0]).unit_grade == "incompetent"
+    assert not DualEvaluation.objects.filter(cadre=three[1]).exists()
+
+    again = shown_post(three[:2], ["excellent", "competent"], ["incompetent", ""])
+    assert client.post(URL, again).status_code == 302
+    assert dict(DualEvaluation.objects.values_list("cadre_id", "unit_grade")) == {
+        three[0].pk: "excellent",
+        three[1].pk: "competent",
+    }
+
+
+def test_a_liaison_with_an_area_role_too_is_offered_only_their_units_cadres(
+    client, unit_liaison, township_a, three, unit_b, grid_a
+):
+    """Township staff see the township's cadres; as a unit's liaison they grade only their unit's."""
+    RoleAssignment.objects.create(user=unit_liaison, role=Role.TOWNSHIP_STAFF, area=township_a)
+    stranger = make_cadre("周敏", unit_b, grid_a)
+    login(client, unit_liaison)
+    body = client.get(URL + f"?year={YEAR}").content.decode()
+    assert all(f'name="grade-{c.pk}"' in body for c in three)
+    assert f'name="grade-{stranger.pk}"' not in body and "周敏" not in body
+
+    # Sent anyway (an old page, a hand-made form): left out and said so; the rest is saved.
+    data = shown_post([three[0], stranger], ["excellent", "excellent"], ["", ""])
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    assert list(DualEvaluation.objects.values_list("cadre_id", flat=True)) == [three[0].pk]
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        zh_plural(
+            "%(n)s cadre was left out: they are no longer on your list to grade.",
+            "%(n)s cadres were left out: they are no longer on your list to grade.",
+            1,
+        )
+        in page
+    )
+
+
+def test_a_cadre_retired_since_the_page_was_drawn_is_left_out_not_a_404(client, unit_liaison, three):
+    login(client, unit_liaison)
+    three[2].status = "retired"
+    three[2].save(update_fields=["status"])
+    response = client.post(URL, shown_post(three, ["competent"] * 3, [""] * 3))
+    assert response.status_code == 302
+    assert DualEvaluation.objects.filter(unit_grade="competent").count() == 2
+    assert not DualEvaluation.objects.filter(cadre=three[2]).exists()
+
+
+def test_a_refused_row_shows_the_saved_grade_not_a_blank(client, unit_liaison, three):
+    services.unit_grade_set(actor=unit_liaison, cadre=three[0], year=YEAR, grade="competent")
+    login(client, unit_liaison)
+    body = client.post(URL, shown_post(three[:1], ["outstanding"], ["competent"])).content.decode()
+    assert selected(body, three[0]) == "competent"

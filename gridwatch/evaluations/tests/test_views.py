@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gridwatch.conftest import login, make_cadre, zh
@@ -12,6 +13,9 @@ from gridwatch.evaluations import services
 from gridwatch.evaluations.models import BallotCount, DualEvaluation, GroupKind, Status
 
 from .conftest import all_choices, codes_for, create
+
+# A year the grades pages accept whenever the tests run (this year and the five before it).
+LAST_YEAR = timezone.localdate().year - 1
 
 
 def _get(client, user, url):
@@ -246,18 +250,24 @@ def test_it_records_unit_grades_for_the_liaisons_own_cadres(
     assert not DualEvaluation.objects.exists()
     assert (
         _post(
-            client, unit_liaison, url, {f"grade-{cadre_a.pk}": "excellent", "year": "2025", "page": "1"}
+            client,
+            unit_liaison,
+            url,
+            {f"grade-{cadre_a.pk}": "excellent", "year": str(LAST_YEAR), "page": "1"},
         ).status_code
         == 302
     )
-    assert DualEvaluation.objects.get(cadre=cadre_a, year=2025).unit_grade == "excellent"
+    assert DualEvaluation.objects.get(cadre=cadre_a, year=LAST_YEAR).unit_grade == "excellent"
     assert (
         _post(
-            client, unit_liaison, url, {f"grade-{cadre_b.pk}": "excellent", "year": "2025", "page": "1"}
+            client,
+            unit_liaison,
+            url,
+            {f"grade-{cadre_b.pk}": "excellent", "year": str(LAST_YEAR), "page": "1"},
         ).status_code
         == 404
     )
-    template = _get(client, unit_liaison, reverse("evaluations:grades_template") + "?year=2025")
+    template = _get(client, unit_liaison, reverse("evaluations:grades_template") + f"?year={LAST_YEAR}")
     sheet = load_workbook(io.BytesIO(template.content)).active
     assert [c.value for c in sheet[2]][:4] == [cadre_a.name, cadre_a.unit.name, cadre_a.position, "优秀"]
     assert _get(client, community_org_a, reverse("evaluations:grades_template")).status_code == 403
