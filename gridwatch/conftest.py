@@ -5,13 +5,18 @@ Personas (STYLE.md): a county officer, a township officer of township A (广顺�
 user in the way the application does, two-factor included.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,6 +52,20 @@ def zh(msgid, *, context=None, **params):
     with translation.override("zh-hans"):
         text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
     return text % params if params else text
+
+
+@contextlib.contextmanager
+def seeded_demo(django_db_blocker, tmp_path_factory):
+    """The full demo (``seed_demo``) for the tests of a module or a class, rolled back after them; yields what
+    the seeder printed. Its files (publicity images, text messages) go to a temporary folder: a fixture wider
+    than a test runs before ``_fast_and_isolated`` and would otherwise write into the checkout's ``var/``."""
+    folder = tmp_path_factory.mktemp("demo")
+    files = override_settings(MEDIA_ROOT=folder / "media", GRIDWATCH_SMS_FILE_PATH=folder / "sms")
+    out = StringIO()
+    with files, django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def make_user(username, *, role=None, area=None, unit=None, password="Grid-Watch-2026!"):

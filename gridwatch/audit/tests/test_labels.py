@@ -4,15 +4,13 @@ shows a bare code for an event the application itself wrote."""
 import ast
 import importlib
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from gridwatch.audit.labels import ACTION_GROUPS, ACTION_LABELS, action_choices, action_label
 from gridwatch.audit.models import AuditEvent
+from gridwatch.conftest import seeded_demo
 
 ROOT = Path(__file__).resolve().parents[2]  # the gridwatch package
 CODE = re.compile(r"[a-z_]+(\.[a-z_]+)+")
@@ -111,12 +109,10 @@ def test_it_puts_every_labelled_action_in_a_section_of_the_filter():
 
 
 @pytest.fixture(scope="module")
-def demo_actions(django_db_setup, django_db_blocker):
+def demo_actions(django_db_setup, django_db_blocker, tmp_path_factory):
     """The actions the demo seeder records (the demo goes through the services, as users do)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
+    with seeded_demo(django_db_blocker, tmp_path_factory):
         yield set(AuditEvent.objects.values_list("action", flat=True).distinct())
-        transaction.set_rollback(True)
 
 
 def test_it_names_every_action_the_demo_records(demo_actions, db):

@@ -1,27 +1,21 @@
 """The demo county's commitments: what a person signing in with the demo logins finds."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from gridwatch.accounts.models import User
 from gridwatch.audit.services import verify_chain
 from gridwatch.commitments.models import Commitment
-from gridwatch.conftest import login
+from gridwatch.conftest import login, seeded_demo
 from gridwatch.people.models import CadreFileEntry
 
 SHOWCASE = "522729001002001"
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    with seeded_demo(django_db_blocker, tmp_path_factory):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("demo")

@@ -7,8 +7,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +16,7 @@ from gridwatch.accounts.models import User
 from gridwatch.accounts.roles import TWO_FACTOR_ROLES, Role
 from gridwatch.audit.models import AuditEvent
 from gridwatch.audit.services import verify_chain
+from gridwatch.conftest import seeded_demo
 from gridwatch.core.demo import DEMO_PASSWORD, DemoRefused, seed
 from gridwatch.core.demo.generator import login_plan, totp_key
 from gridwatch.geography.models import Area, Level, TeamRole
@@ -35,15 +34,9 @@ def _counts():
 
 @pytest.fixture(scope="class")
 def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The full demo, seeded once for the class and rolled back after it. Its files (publicity images, text
-    messages) go to a temporary folder: this fixture runs before the per-test settings of conftest.py."""
-    folder = tmp_path_factory.mktemp("demo")
-    files = override_settings(MEDIA_ROOT=folder / "media", GRIDWATCH_SMS_FILE_PATH=folder / "sms")
-    with files, django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    """The full demo, seeded once for the class and rolled back after it."""
+    with seeded_demo(django_db_blocker, tmp_path_factory) as out:
+        yield out
 
 
 @pytest.mark.usefixtures("demo_output")

@@ -4,13 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from gridwatch.accounts.models import User
 from gridwatch.audit.services import verify_chain
 from gridwatch.cases.models import Channel
-from gridwatch.conftest import login
+from gridwatch.conftest import login, seeded_demo
 from gridwatch.supervision.models import DiaryEntry
 from gridwatch.supervision.selectors import diary_entries_for
 
@@ -18,11 +17,9 @@ SHOWCASE = "522729001002001"
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    with seeded_demo(django_db_blocker, tmp_path_factory):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("demo")
