@@ -92,3 +92,21 @@ def test_it_folds_the_cadre_filters_but_not_the_search_and_counts_those_set(
     assert re.sub(r"<[^>]+>", "", opened.group(2)) == label
     swapped = client.get(reverse("people:cadre_list"), params, HTTP_HX_REQUEST="true").content.decode()
     assert f'<span id="filter-toggle-label" hx-swap-oob="true">{label}</span>' in swapped
+
+
+def test_it_filters_by_rank_from_the_fold(as_user, county_officer, unit_a, grid_a):
+    """The rank the list can filter by has its select in the fold: chosen, it narrows the list, shows as
+    chosen and counts as a filter (before, a rank in the address filtered with no control to undo it)."""
+    from gridwatch.conftest import make_cadre
+
+    make_cadre("林涛", unit_a, grid_a, rank="section_chief")
+    make_cadre("何丽", unit_a, grid_a, rank="staff")
+    client = as_user(county_officer)
+    body = client.get(reverse("people:cadre_list"), {"rank": "section_chief"}).content.decode()
+    assert "林涛" in body and "何丽" not in body
+    assert '<option value="section_chief" selected>' in body
+    fold = re.search(r'<details class="filter-more" open>.*?<summary[^>]*>(.*?)</summary>', body, re.S)
+    assert fold and re.sub(r"<[^>]+>", "", fold.group(1)) == zh(
+        "Filters (%(n)s)", context="list filters folded on phones", n=1
+    )
+    assert 'id="f-rank"' in body
