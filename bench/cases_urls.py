@@ -14,6 +14,7 @@ no ORM per request: what is left is the floor that a report making these writes 
 the code around them.
 """
 
+import json
 import re
 import secrets
 import uuid
@@ -94,6 +95,12 @@ def _floor_capture(request):
     )
 
 
+def _json(param):
+    """A JSON column's parameter as the ORM sent it: text on SQLite, psycopg's ``Jsonb`` on PostgreSQL."""
+    value = getattr(param, "obj", param)
+    return json.loads(value) if isinstance(value, str) else value
+
+
 @login_not_required
 @require_POST
 def report_statements(request):
@@ -127,9 +134,9 @@ def report_statements(request):
             actor_label="",
             action=fields["action"],
             object_type=fields["object_type"],
-            object_id="",
-            object_label="",
-            changes={},
+            object_id=fields["object_id"],
+            object_label=fields["object_label"],
+            changes=_json(fields["changes"]),
             prev_hash=prev,
         )
         params[names.index("seq")] = seq + 1
