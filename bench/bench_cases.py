@@ -13,9 +13,10 @@ anonymous reports to the county-wide mailbox (``/report/``) and to grid mailboxe
 (``receipts.submission_token_new``) and the CSRF token of one GET of the form, and the same number of
 seconds of POSTs to the INSERT view. Every answer is checked (a receipt code on the report's page, ``ok``
 from the INSERT view). Target: each report form sustains at least half the INSERT view's requests per
-second. A third bench-only view, ``/bench/report-sql/``, is measured beside them as a reference: the writes of
-a county-wide report as raw SQL, with nothing of the application's code around them (its share is the most
-any implementation making those writes could reach). The database is rebuilt for every run (the 1,000-cadre county and 1,000 reports;
+second. Two more bench-only views are measured beside them as references: ``/bench/report-sql/``, the writes
+of a county-wide report as raw SQL with nothing of the application's code around them (its share is the most
+any implementation making those writes could reach), and ``/bench/report-sql-one-commit/``, the same writes in
+one transaction. The database is rebuilt for every run (the 1,000-cadre county and 1,000 reports;
 ``var/bench/cases_post.sqlite3`` or ``gridwatch_bench_cases_post``).
 
 **list.** As ``bench_cadres.py``: one worker process per size (1,000 and 100,000 reports in the one county
@@ -346,6 +347,9 @@ def post_targets(grids):
     def floor(rng):
         return "/bench/report-sql/", {"body": rng.choice(WHAT)}
 
+    def floor_one_commit(rng):
+        return "/bench/report-sql-one-commit/", {"body": rng.choice(WHAT)}
+
     def is_report(status, body):
         return status == 200 and RECEIPT.search(body) is not None
 
@@ -358,6 +362,12 @@ def post_targets(grids):
         Target("grid", "report, grid mailbox `/report/grid/<code>/`", grid, is_report),
         Target(
             "floor", "reference: a report's writes alone, raw SQL (`/bench/report-sql/`)", floor, is_report
+        ),
+        Target(
+            "floor1",
+            "reference: the same writes in one transaction (`/bench/report-sql-one-commit/`)",
+            floor_one_commit,
+            is_report,
         ),
     ]
 
@@ -402,10 +412,10 @@ def load(port, target, clients, seconds, addresses):
 
 
 def process_cpu(*, parent=None, title=None):
-    """CPU seconds (user + system) of the processes whose parent is ``parent`` (the gunicorn workers) or
-    whose title holds ``title`` (the PostgreSQL backends serving one database)."""
+    """CPU seconds (user + system) by pid of the processes whose parent is ``parent`` (the gunicorn workers)
+    or whose title holds ``title`` (the PostgreSQL backends serving one database)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    spent = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
@@ -414,8 +424,17 @@ def process_cpu(*, parent=None, title=None):
         except OSError:
             continue
         if parent is None or int(fields[1]) == parent:  # fields[1] is the parent's pid
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+            spent[int(proc.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return spent
+
+
+def cpu_between(before, after):
+    """CPU seconds spent between two readings: per process, so that a process that ended in between (a
+    database connection closed after its maximum age) takes its earlier time with it instead of making the
+    sum go down; what it spent in between is lost, a small undercount."""
+    if isinstance(after, dict):
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return after - before
 
 
 def free_port():
@@ -531,7 +550,8 @@ def run_post(args):
                 before = cpu_now()
                 latencies, elapsed, errors = load(port, target, clients, args.seconds, shared)
                 cpu = [
-                    (b - a) * 1000 / max(1, len(latencies)) for a, b in zip(before, cpu_now(), strict=True)
+                    cpu_between(a, b) * 1000 / max(1, len(latencies))
+                    for a, b in zip(before, cpu_now(), strict=True)
                 ]
                 if errors:
                     raise SystemExit(f"{target.key}: {len(errors)} failed requests, e.g. {errors[0]}")
@@ -584,7 +604,7 @@ def run_post(args):
         latencies = [ms for x in values for ms in x["latencies"]]
         share = statistics.median(x["rps"] / b["rps"] for x, b in zip(values, base, strict=True))
         by_cpu = base_cpu / statistics.median(x["cpu_total"] for x in values)
-        if target.key in ("insert", "floor"):
+        if target.key in ("insert", "floor", "floor1"):
             met = "(baseline)" if target.key == "insert" else "(reference)"
         else:
             met = "yes" if share >= POST_SHARE else "**no**"
@@ -771,7 +791,9 @@ def main():
     post.add_argument("--seconds", type=float, default=10, help="seconds per endpoint and round")
     post.add_argument("--rounds", type=int, default=3)
     post.add_argument("--warmup-seconds", type=float, default=3)
-    post.add_argument("--targets", default="", help="county, grid, floor (the INSERT view always runs)")
+    post.add_argument(
+        "--targets", default="", help="county, grid, floor, floor1 (the INSERT view always runs)"
+    )
     post.add_argument(
         "--breakdown", type=int, default=200, help="requests of the in-process CPU breakdown (0: none)"
     )
