@@ -62,3 +62,33 @@ def test_it_carries_an_anonymous_report_from_a_grid_to_the_handler_and_back(
     assert response.status == 403
     subject.goto("/")
     expect(subject.locator("main")).not_to_contain_text("麻将")
+
+
+def test_the_staff_intake_finds_the_cadre_without_reloading_and_keeps_the_files_chosen(
+    new_page, cadre_a, township_officer_a
+):
+    """On the supervision phone: the officer types the call, chooses a photo, then looks the cadre up. Find
+    swaps in the matches only, so what was typed and the photo stay; the report is filed with both."""
+    from .test_attachments import photo
+
+    officer = new_page()
+    sign_in(officer, township_officer_a, device=enrol_totp(township_officer_a))
+    officer.goto("/cases/new/")
+    officer.locator("#id_what").fill("来电反映：工作日中午在饭店饮酒。")
+    officer.locator("#id_circle").select_option("social")
+    officer.locator("#id_attachments").set_input_files([photo((40, 120, 40))])
+    officer.evaluate("window.notReloaded = true")
+    officer.locator("#id_cadre_q").fill("zw")
+    officer.locator("#cadre-search button").click()
+    option = officer.locator("#cadre-results label", has_text="张伟")
+    expect(option).to_be_visible()
+    assert officer.evaluate("window.notReloaded === true")  # the same page: nothing was reloaded
+    assert officer.evaluate("document.querySelector('#id_attachments').files.length") == 1
+    assert officer.locator("#id_what").input_value() == "来电反映：工作日中午在饭店饮酒。"
+    shoot(officer, "cases-05-intake-found", widths=("phone",))
+    option.click()
+    officer.locator("main form button[type=submit]").last.click()
+    expect(officer.locator(".receipt-code")).to_be_visible()
+    report = Report.objects.get()
+    assert report.subject_cadre == cadre_a
+    assert report.attachments.count() == 1
