@@ -198,9 +198,9 @@ def eligible_cadres(community):
 
 
 def grade_cadres(user):
-    """The serving cadres whose unit grade ``user`` may enter (the rule of ``services._gradable``): county staff
-    the cadres of their jurisdiction, a unit liaison their unit's cadres only, even where another role of theirs
-    (township staff, a grid team) lets them see more."""
+    """The serving cadres whose unit grade ``user`` may enter, the one rule the page, the Excel table and the
+    services check: county staff the cadres of their jurisdiction, a unit liaison their unit's cadres only,
+    even where another role of theirs (township staff, a grid team) lets them see more."""
     cadres = Cadre.objects.for_user(user).filter(status="serving")
     if not has_role(user, Role.COUNTY_STAFF):
         units = RoleAssignment.objects.filter(user=user, role=Role.UNIT_LIAISON).values("unit_id")

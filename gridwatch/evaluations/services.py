@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from gridwatch.accounts.jurisdiction import has_role
-from gridwatch.accounts.roles import Role
 from gridwatch.audit.services import audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 from gridwatch.geography.models import Level
@@ -428,26 +427,10 @@ def evaluation_publish(*, actor, evaluation):
 
 
 def _gradable(actor, cadres):
-    """The ids of ``cadres`` whose unit grade ``actor`` may set: a unit liaison their unit's cadres, county
-    staff the cadres of their jurisdiction. Two queries at most, however many cadres."""
-    allowed = set()
-    if has_role(actor, Role.UNIT_LIAISON):
-        units = _liaison_units(actor)
-        allowed = {c.pk for c in cadres if c.unit_id in units}
-    rest = {c.pk for c in cadres} - allowed
-    if rest and has_role(actor, Role.COUNTY_STAFF):
-        allowed |= set(
-            Cadre.objects.for_user(actor).filter(pk__in=rest).order_by().values_list("id", flat=True)
-        )
-    return allowed
-
-
-def _liaison_units(actor):
-    from gridwatch.accounts.models import RoleAssignment
-
-    return set(
-        RoleAssignment.objects.filter(user=actor, role=Role.UNIT_LIAISON).values_list("unit_id", flat=True)
-    )
+    """The ids of ``cadres`` whose unit grade ``actor`` may set: those of ``selectors.grade_cadres``, the list
+    the grades page offers (one rule, one query however many cadres)."""
+    ids = [c.pk for c in cadres]
+    return set(selectors.grade_cadres(actor).filter(pk__in=ids).order_by().values_list("id", flat=True))
 
 
 def _grade_year(year):
@@ -467,24 +450,10 @@ class GradesRefused(ValidationFailed):
         self.rows = rows
 
 
-@transaction.atomic
 def unit_grade_set(*, actor, cadre, year, grade):
-    """The unit's annual assessment grade of a cadre (unit liaisons for their unit's cadres)."""
-    if cadre.pk not in _gradable(actor, [cadre]):
-        raise NotPermitted
-    if grade not in UnitGrade.values:
-        raise ValidationFailed(_("Choose one of the four grades."), field="grade")
-    year = _grade_year(year)
-    record, _created = DualEvaluation.objects.select_for_update().get_or_create(cadre=cadre, year=year)
-    before = record.unit_grade
-    if before != grade:
-        record.unit_grade, record.unit_graded_by = grade, actor
-        record.combined_grade = combine(record.unit_grade, record.grid_grade)
-        record.save(update_fields=["unit_grade", "unit_graded_by", "combined_grade", "updated_at"])
-        audit_log(
-            actor=actor, action="evaluation.unit_grade", obj=record, changes={"unit_grade": [before, grade]}
-        )
-    return record
+    """The unit's annual assessment grade of one cadre: ``unit_grades_set`` with one row (its rules, its lock
+    and its audit event)."""
+    unit_grades_set(actor=actor, year=year, grades={cadre: grade})
 
 
 @transaction.atomic
@@ -522,23 +491,18 @@ def unit_grades_set(*, actor, year, grades, expected=None):
         r.cadre_id: r
         for r in DualEvaluation.objects.select_for_update().filter(year=year, cadre_id__in=ids).order_by()
     }
-    if expected is not None:
-        changed = {}
-        for cadre in grades:
-            now_grade = records[cadre.pk].unit_grade if cadre.pk in records else ""
-            if cadre.pk in expected and expected[cadre.pk] != now_grade:
-                label = UnitGrade(now_grade).label if now_grade else "—"
-                changed[cadre.pk] = _(
-                    "Someone else changed this grade to %(grade)s meanwhile. Check it, and save again to keep "
-                    "your choice."
-                ) % {"grade": label}
-        if changed:
-            raise GradesRefused(changed)
     now = timezone.now()
-    created, updated, changes = [], [], []
+    created, updated, changes, meanwhile = [], [], [], {}
     for cadre, grade in grades.items():
         record = records.get(cadre.pk)
         before = record.unit_grade if record else ""
+        if expected is not None and cadre.pk in expected and expected[cadre.pk] != before:
+            label = UnitGrade(before).label if before else "—"
+            meanwhile[cadre.pk] = _(
+                "Someone else changed this grade to %(grade)s meanwhile. Check it, and save again to keep "
+                "your choice."
+            ) % {"grade": label}
+            continue
         if grade == before:
             continue
         if record is None:
@@ -550,6 +514,8 @@ def unit_grades_set(*, actor, year, grades, expected=None):
         record.unit_grade, record.unit_graded_by, record.updated_at = grade, actor, now
         record.combined_grade = combine(grade, record.grid_grade)
         changes.append((record, before, grade))
+    if meanwhile:
+        raise GradesRefused(meanwhile)
     DualEvaluation.objects.bulk_create(created)
     DualEvaluation.objects.bulk_update(
         updated, ["unit_grade", "unit_graded_by", "combined_grade", "updated_at"]
