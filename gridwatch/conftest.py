@@ -7,6 +7,7 @@ user in the way the application does, two-factor included.
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -52,6 +53,18 @@ def zh(msgid, *, context=None, **params):
     with translation.override("zh-hans"):
         text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
     return text % params if params else text
+
+
+FOLD_CONTEXT = "list filters folded on phones"
+
+
+def filter_fold(body):
+    """A list page's filter fold (``includes/filter_toggle.html``): whether it comes open, its button's text
+    and what it holds."""
+    match = re.search(r'<details class="filter-more"( open)?>(.*?)</details>', body, re.S)
+    assert match, "no filter fold on the page"
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", match.group(2), re.S).group(1)
+    return bool(match.group(1)), re.sub(r"<[^>]+>", "", summary).strip(), match.group(2)
 
 
 @contextlib.contextmanager

@@ -263,6 +263,10 @@ def case_list(request):
     """The cases of the user's jurisdiction, less those they are recused from; the same filters as the
     export (``export_views.case_filters``)."""
     filters = export_views.case_filters(request.GET)
+    can_take = has_role(request.user, *CASE_STAFF)
+    # "Handled by me" is a box only case staff have: an address that carries it for anyone else would
+    # filter (to nothing) with no box on the page to clear it.
+    filters["mine"] = filters["mine"] and can_take
     page = paginate(
         request,
         selectors.report_list(user=request.user, **filters),
@@ -281,7 +285,7 @@ def case_list(request):
         "statuses": export_views.STATUS_FILTERS,
         "circles": Circle.choices,
         "channels": Channel.choices,
-        "can_take": has_role(request.user, *CASE_STAFF),
+        "can_take": can_take,
         "can_export": has_role(request.user, *export_views.EXPORTERS),
         "export_query": export_views.filters_query(filters),
     }

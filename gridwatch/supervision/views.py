@@ -102,7 +102,8 @@ def diary_list(request):
         "cadres": selectors.diary_cadres(request.user, grid=grid),
         "months": _recent_months(month),
         "filters": {
-            "grid": grid.code if grid else "",
+            # With one grid there is no grid select: nothing to count as a filter set.
+            "grid": grid.code if grid and len(grids) > 1 else "",
             "month": month.strftime("%Y-%m") if month else "",
             "cadre": str(cadre) if cadre else "",
         },

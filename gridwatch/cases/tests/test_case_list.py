@@ -13,7 +13,8 @@ from django.utils.html import escape
 from gridwatch.cases import selectors
 from gridwatch.cases.models import Report, ReportStatus
 from gridwatch.cases.tests.conftest import file_report
-from gridwatch.conftest import zh
+from gridwatch.conftest import FOLD_CONTEXT, zh
+from gridwatch.conftest import filter_fold as fold
 
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
@@ -210,17 +211,6 @@ def test_it_lists_in_a_fixed_number_of_queries(
 
 # ------------------------------------------------------------------------- the filters folded on phones
 
-FOLD_CONTEXT = "list filters folded on phones"
-
-
-def fold(body):
-    """The filter fold of a list page (``includes/filter_toggle.html``): whether it comes open, its button's
-    text, and what it holds."""
-    match = re.search(r'<details class="filter-more"( open)?>(.*?)</details>', body, re.S)
-    assert match, "no filter fold on the page"
-    summary = re.search(r"<summary[^>]*>(.*?)</summary>", match.group(2), re.S).group(1)
-    return bool(match.group(1)), re.sub(r"<[^>]+>", "", summary).strip(), match.group(2)
-
 
 def test_it_folds_every_filter_but_the_search_and_keeps_the_fold_closed_when_none_is_set(officer, grid_a):
     """On a phone the search stays in view and the other filters wait behind a "Filters" button, closed
@@ -264,3 +254,15 @@ def test_it_updates_the_count_with_the_results_htmx_swaps_in(officer, grid_a):
     # The full page has the label once, in its button, not a second copy to swap.
     page = officer.get(reverse("cases:case_list"), params).content.decode()
     assert page.count('id="filter-toggle-label"') == 1 and "hx-swap-oob" not in page
+
+
+def test_it_ignores_handled_by_me_for_a_reader_who_has_no_such_box(as_user, office, grid_a):
+    """The leading-group office reads cases but handles none, so its list has no "Handled by me" box: an
+    address that carries ``mine=1`` (a link from a handler) neither empties its list nor counts as a
+    filter it could not clear."""
+    report = make("甲", grid_a)
+    body = as_user(office).get(reverse("cases:case_list"), {"mine": "1"}).content.decode()
+    is_open, label, inside = fold(body)
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)
+    assert 'name="mine"' not in body
+    assert report.reference in body

@@ -1,12 +1,10 @@
 """The cadre list costs the same number of queries for 5 cadres as for 50, offers editors their tools, and
 folds its filters on phones."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
-from gridwatch.conftest import zh
+from gridwatch.conftest import FOLD_CONTEXT, filter_fold, zh
 
 
 @pytest.mark.parametrize("n", [5, 50])
@@ -74,22 +72,14 @@ def test_it_folds_the_cadre_filters_but_not_the_search_and_counts_those_set(
     """On a phone the name search stays in view; unit, township and status wait behind a "Filters" button
     that comes open, with their number, when any is set."""
     client = as_user(county_officer)
-    fold = re.compile(
-        r'<details class="filter-more"( open)?>.*?<summary[^>]*>(.*?)</summary>(.*?)</details>', re.S
+    is_open, label, inside = filter_fold(
+        client.get(reverse("people:cadre_list"), {"q": "张"}).content.decode()
     )
-    closed = fold.search(client.get(reverse("people:cadre_list"), {"q": "张"}).content.decode())
-    assert closed and closed.group(1) is None
-    assert re.sub(r"<[^>]+>", "", closed.group(2)) == zh("Filters", context="list filters folded on phones")
-    assert (
-        'id="f-unit"' in closed.group(3)
-        and 'id="f-area"' in closed.group(3)
-        and 'id="q"' not in closed.group(3)
-    )
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)
+    assert 'id="f-unit"' in inside and 'id="f-area"' in inside and 'id="q"' not in inside
     params = {"area": township_a.code, "status": "serving"}
-    opened = fold.search(client.get(reverse("people:cadre_list"), params).content.decode())
-    assert opened and opened.group(1) == " open"
-    label = zh("Filters (%(n)s)", context="list filters folded on phones", n=2)
-    assert re.sub(r"<[^>]+>", "", opened.group(2)) == label
+    is_open, label, _inside = filter_fold(client.get(reverse("people:cadre_list"), params).content.decode())
+    assert is_open and label == zh("Filters (%(n)s)", context=FOLD_CONTEXT, n=2)
     swapped = client.get(reverse("people:cadre_list"), params, HTTP_HX_REQUEST="true").content.decode()
     assert f'<span id="filter-toggle-label" hx-swap-oob="true">{label}</span>' in swapped
 
@@ -105,8 +95,6 @@ def test_it_filters_by_rank_from_the_fold(as_user, county_officer, unit_a, grid_
     body = client.get(reverse("people:cadre_list"), {"rank": "section_chief"}).content.decode()
     assert "林涛" in body and "何丽" not in body
     assert '<option value="section_chief" selected>' in body
-    fold = re.search(r'<details class="filter-more" open>.*?<summary[^>]*>(.*?)</summary>', body, re.S)
-    assert fold and re.sub(r"<[^>]+>", "", fold.group(1)) == zh(
-        "Filters (%(n)s)", context="list filters folded on phones", n=1
-    )
+    is_open, label, _inside = filter_fold(body)
+    assert is_open and label == zh("Filters (%(n)s)", context=FOLD_CONTEXT, n=1)
     assert 'id="f-rank"' in body

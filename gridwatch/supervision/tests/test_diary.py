@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gridwatch.audit.models import AuditEvent
 from gridwatch.cases import receipts
-from gridwatch.conftest import make_cadre, zh
+from gridwatch.conftest import FOLD_CONTEXT, filter_fold, make_cadre, zh
 from gridwatch.geography.models import GridTeamMember
 from gridwatch.supervision.models import DiaryEntry
 
@@ -205,3 +205,26 @@ def test_it_lists_entries_in_a_fixed_number_of_queries(
     assert zh("%(n)s entries", n="21") in response.content.decode()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("supervision:diary_list"), {"page": "2"}).status_code == 200
+
+
+def test_it_folds_its_filters_on_phones_and_counts_only_those_it_offers(
+    as_user, township_officer_a, grid_supervisor, grid_a, grid_a2, cadre_a
+):
+    """The diary's selects wait behind the "Filters" button on a phone, closed while none is set; set, the
+    fold comes open with their number. A grid in the address of someone with one grid (no grid select)
+    is no filter to count."""
+    write_entry(grid_supervisor, grid_a, cadre=cadre_a)
+    township = as_user(township_officer_a)
+    is_open, label, inside = filter_fold(township.get(reverse("supervision:diary_list")).content.decode())
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)
+    assert all(f'id="{select}"' in inside for select in ("f-grid", "f-month", "f-cadre"))
+    params = {"grid": grid_a.code, "cadre": str(cadre_a.pk)}
+    is_open, label, _inside = filter_fold(
+        township.get(reverse("supervision:diary_list"), params).content.decode()
+    )
+    assert is_open and label == zh("Filters (%(n)s)", context=FOLD_CONTEXT, n=2)
+    supervisor = as_user(grid_supervisor)
+    body = supervisor.get(reverse("supervision:diary_list"), {"grid": grid_a.code}).content.decode()
+    is_open, label, inside = filter_fold(body)
+    assert 'id="f-grid"' not in inside
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridwatch.audit.models import AuditEvent
-from gridwatch.conftest import make_cadre, make_user, zh
+from gridwatch.conftest import FOLD_CONTEXT, filter_fold, make_cadre, make_user, zh
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 from gridwatch.geography.models import Liaison
 from gridwatch.people.models import CadreFileEntry, FileEntryKind
@@ -331,3 +331,26 @@ def test_it_answers_a_second_follow_up_with_a_message(as_user, office, inspectio
     assert zh("This inspection is already closed.") in response.content.decode()
     inspection_a.refresh_from_db()
     assert inspection_a.follow_up == "已整改"
+
+
+def test_it_folds_its_filters_on_phones_and_counts_only_those_it_offers(
+    as_user, county_officer, township_officer_a, township_a, inspection_a
+):
+    """The inspections' selects wait behind the "Filters" button on a phone, closed while none is set and
+    open with their number when some are. A township officer has no township select, so a township in
+    the address is no filter for them to count."""
+    county = as_user(county_officer)
+    is_open, label, inside = filter_fold(county.get(reverse("supervision:inspection_list")).content.decode())
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)
+    assert 'id="f-kind"' in inside and 'id="f-status"' in inside
+    params = {"kind": InspectionKind.values[0], "status": inspections.OVERDUE}
+    body = county.get(reverse("supervision:inspection_list"), params).content.decode()
+    is_open, label, _inside = filter_fold(body)
+    assert is_open and label == zh("Filters (%(n)s)", context=FOLD_CONTEXT, n=2)
+    township = as_user(township_officer_a)
+    body = township.get(
+        reverse("supervision:inspection_list"), {"township": township_a.code}
+    ).content.decode()
+    is_open, label, inside = filter_fold(body)
+    assert 'id="f-township"' not in inside
+    assert not is_open and label == zh("Filters", context=FOLD_CONTEXT)
