@@ -30,7 +30,7 @@ REASON_WIDGET = {"rows": 3}
 class CadreRadioField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         grid = obj.supervising_grid
-        return f"{obj.name} · {obj.unit.name} · {obj.position} · {grid.parent.name} {grid.name}"
+        return f"{obj.name} · {obj.unit.name} · {obj.position} · {grid.place()}"
 
 
 class PanelForm(forms.Form):

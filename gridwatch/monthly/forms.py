@@ -30,7 +30,7 @@ class ReturnForm(forms.Form):
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.level == "grid" and obj.parent_id:
-            return f"{obj.parent.name} · {obj.name}"
+            return obj.place()
         return obj.name
 
 

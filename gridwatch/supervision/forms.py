@@ -19,7 +19,7 @@ class CadreChoiceField(forms.ModelChoiceField):
 
 class GridChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj.name}"
+        return obj.place()
 
 
 class DiaryEntryForm(forms.Form):

@@ -397,3 +397,20 @@ def test_it_lets_the_office_read_areas_but_not_edit_them(as_user, office_user, g
     client = as_user(office_user)
     assert client.get(reverse("geography:area_detail", args=[grid_a.code])).status_code == 200
     assert client.get(reverse("geography:area_edit", args=[grid_a.code])).status_code == 403
+
+
+def test_a_place_names_each_level_once_even_where_a_grid_repeats_its_community(grid_a, community_a):
+    """Lists name a grid by its community and its own name, page headers from the township down: a grid
+    named after its community (南场社区第1网格) does not read 南场社区 · 南场社区第1网格, and a grid named
+    on its own (第2网格) keeps its community in front."""
+    from django.template import engines
+
+    on_its_own = new_grid(actor=None, parent=community_a, code="522729101001002", name="第2网格")
+    assert grid_a.place() == "南场社区第1网格"
+    assert grid_a.place(3) == "广顺镇 · 南场社区第1网格"
+    assert on_its_own.place() == "南场社区 · 第2网格"
+    assert on_its_own.place(3) == "广顺镇 · 南场社区 · 第2网格"
+    assert community_a.place(5) == "长顺县 · 广顺镇 · 南场社区"
+    template = "{% load areas %}{{ grid|place }}|{{ grid|place:3 }}|{{ none|place }}"
+    rendered = engines["django"].from_string(template).render({"grid": on_its_own, "none": None})
+    assert rendered == "南场社区 · 第2网格|广顺镇 · 南场社区 · 第2网格|"
