@@ -51,3 +51,29 @@ def test_it_refuses_a_password_only_session_of_staff(as_user, county_officer):
         reverse("accounts:otp_verify") in response["Location"]
         or reverse("accounts:otp_enrol") in response["Location"]
     )
+
+
+def test_it_finds_a_surname_by_how_it_is_read_as_a_surname(as_user, county_officer, unit_a, grid_a):
+    """曾 is read zeng as a surname (ceng otherwise), 单 shan, 仇 qiu: "zeng" or "zg" finds 曾桂, and a
+    registry filled before this reading is respelled by the migration."""
+    import importlib
+
+    from django.apps import apps
+
+    from gridwatch.conftest import make_cadre
+    from gridwatch.people.models import Cadre
+
+    zeng = make_cadre("曾桂", unit_a, grid_a)
+    shan = make_cadre("单雄", unit_a, grid_a)
+    client = as_user(county_officer)
+    for query in ("zeng", "zg", "zenggui"):
+        body = client.get(reverse("people:cadre_list"), {"q": query}).content.decode()
+        assert "曾桂" in body and "单雄" not in body, query
+    assert "单雄" in client.get(reverse("people:cadre_list"), {"q": "shanx"}).content.decode()
+
+    Cadre.objects.filter(pk__in=[zeng.pk, shan.pk]).update(name_pinyin="cenggui", name_initials="cg")
+    migration = importlib.import_module("gridwatch.people.migrations.0004_surname_readings")
+    migration.respell(apps, None)
+    assert Cadre.objects.get(pk=zeng.pk).name_pinyin == "zenggui"
+    assert Cadre.objects.get(pk=zeng.pk).name_initials == "zg"
+    assert Cadre.objects.get(pk=shan.pk).name_pinyin == "shanxiong"
