@@ -391,14 +391,30 @@ def public_results(request, code):
 # ------------------------------------------------------------------------------------ dual evaluation
 
 
-def _year(request):
-    year = _int(request.GET.get("year") or request.POST.get("year"))
+def _years():
+    """The years the grades and the dual evaluation are kept for here, newest first: this one and the four
+    before it."""
     this_year = timezone.localdate().year
-    return (
-        year
-        if year and this_year - 5 <= year <= this_year
-        else this_year - (1 if timezone.localdate().month < 12 else 0)
-    )
+    return list(range(this_year, this_year - 5, -1))
+
+
+def _year(request):
+    """The year asked for (the address's, else the form's) when it is one of ``_years``; otherwise last
+    year, or this one in December, when the year-end assessment is made."""
+    year = _int(request.GET.get("year") or request.POST.get("year"))
+    today = timezone.localdate()
+    return year if year in _years() else today.year - (1 if today.month < 12 else 0)
+
+
+def _year_refused(request):
+    """For a form sent: the year it was drawn for, when that is not one of ``_years`` (a page left open over
+    the new year, or an edited address). Writing to the default year instead would put the grades in a
+    year the user never saw, so the form is refused."""
+    raw = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    if raw and _int(raw) not in _years():
+        message = _("Nothing was saved: %(year)s is not one of the years that can be changed here.")
+        return message % {"year": raw[:10]}
+    return ""
 
 
 def _posted_grades(request, cadres_qs):
@@ -437,7 +453,9 @@ def unit_grades(request):
     cadres_qs = selectors.grade_cadres(request.user)
     number = request.POST.get("page") or request.GET.get("page")
     errors, chosen, refused, refused_message, status = [], {}, [], "", 200
-    if request.method == "POST":
+    if request.method == "POST" and (refused_message := _year_refused(request)):
+        status = 400
+    elif request.method == "POST":
         if request.FILES.get("file"):
             cadres = list(cadres_qs[:5000])
             try:
@@ -500,11 +518,10 @@ def unit_grades(request):
         value = posted.get(cadre.pk, cadre.saved)
         cadre.grade = value if value in UnitGrade.values else cadre.saved
         cadre.error = problems.get(cadre.pk)
-    this_year = timezone.localdate().year
     context = {
         "page": page,
         "year": year,
-        "years": list(range(this_year, this_year - 5, -1)),
+        "years": _years(),
         "grades": UnitGrade.choices,
         "errors": errors,
         "refused": refused,
@@ -531,6 +548,9 @@ def unit_grades_template(request):
 @roles(*DUAL_READERS)
 def dual_list(request):
     year = _year(request)
+    if request.method == "POST" and (refused := _year_refused(request)):
+        messages.error(request, refused)
+        return redirect(f"{reverse('evaluations:dual')}?year={year}")
     if request.method == "POST":
         try:
             n = services.dual_combine(actor=request.user, year=year)
@@ -540,8 +560,7 @@ def dual_list(request):
             messages.success(request, _("%(n)s dual evaluation records were brought up to date.") % {"n": n})
         return redirect(f"{reverse('evaluations:dual')}?year={year}")
     page = paginate(request, selectors.dual_list(user=request.user, year=year), settings.GRIDWATCH_PAGE_SIZE)
-    this_year = timezone.localdate().year
-    context = {"page": page, "year": year, "years": list(range(this_year, this_year - 5, -1))}
+    context = {"page": page, "year": year, "years": _years()}
     return render(request, "evaluations/dual_list.html", context)
 
 

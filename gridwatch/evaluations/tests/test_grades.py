@@ -3,6 +3,7 @@ audited, a cadre the grader may not grade is a 404 that writes nothing, a wrong 
 row with every choice kept, and the page comes back to the same year and page at a cost that does not grow
 with the number of rows."""
 
+import datetime
 import re
 
 import pytest
@@ -322,3 +323,26 @@ def test_a_refused_row_shows_the_saved_grade_not_a_blank(client, unit_liaison, t
     login(client, unit_liaison)
     body = client.post(URL, shown_post(three[:1], ["outstanding"], ["competent"])).content.decode()
     assert selected(body, three[0]) == "competent"
+
+
+def test_it_refuses_grades_for_a_year_no_longer_offered_instead_of_saving_them_to_another(
+    client, unit_liaison, three
+):
+    """A page drawn for the oldest year offered and sent after the new year (or an edited address) names a
+    year that is no longer offered: nothing is saved, least of all in the default year the grader never
+    saw, and the page says so. The dual evaluation's "bring up to date" refuses such a year the same way."""
+    import time_machine
+
+    login(client, unit_liaison)
+    oldest = timezone.localdate().year - 4
+    message = zh("Nothing was saved: %(year)s is not one of the years that can be changed here.", year=oldest)
+    assert f'<option value="{oldest}"' in client.get(URL).content.decode()
+    with time_machine.travel(datetime.date(timezone.localdate().year + 1, 1, 2), tick=False):
+        login(client, unit_liaison)
+        action = URL + f"?year={oldest}&page=1"
+        response = client.post(action, grades_post(three, ["competent"] * 3, year=str(oldest)))
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not DualEvaluation.objects.exists() and not unit_grade_events().exists()
+    response = client.post(URL, grades_post(three, ["competent"] * 3, year="1999"))
+    assert response.status_code == 400 and not DualEvaluation.objects.exists()

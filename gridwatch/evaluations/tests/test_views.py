@@ -295,6 +295,21 @@ def test_it_combines_and_exports_the_dual_evaluation(
     assert _get(client, township_officer_a, reverse("evaluations:dual_export")).status_code == 403
 
 
+def test_it_refuses_to_bring_up_to_date_a_year_no_longer_offered(client, published, county_officer, cadre_a):
+    """ "Bring up to date" for a year the page no longer offers (an old tab, an edited address) combines
+    nothing, in that year or the default one, and says why."""
+    from gridwatch.audit.models import AuditEvent
+
+    response = _post(client, county_officer, reverse("evaluations:dual") + "?year=1999")
+    assert response.status_code == 302
+    body = client.get(response["Location"]).content.decode()
+    assert (
+        zh("Nothing was saved: %(year)s is not one of the years that can be changed here.", year=1999) in body
+    )
+    assert not DualEvaluation.objects.exists()
+    assert not AuditEvent.objects.filter(action="evaluation.dual_combine").exists()
+
+
 @pytest.mark.parametrize("name", ["evaluations:grades", "evaluations:dual"])
 def test_it_pins_the_grade_and_dual_query_counts(
     name, client, county_officer, unit_a, grid_a, django_assert_max_num_queries
