@@ -32,12 +32,14 @@ from gridwatch.conftest import (  # noqa: E402, F401 (fixtures re-used by the br
     grid_a2,
     grid_b,
     grid_supervisor,
+    office,
     township_a,
     township_b,
     township_officer_a,
     township_officer_b,
     unit_a,
     unit_b,
+    unit_liaison,
 )
 
 from .helpers import CHROMIUM, CHROMIUM_ARGS, Watcher, audit_triggers  # noqa: E402

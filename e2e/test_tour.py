@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 # Downloads, sign-in steps and machine endpoints are not pages to look at.
 SKIP = re.compile(
-    r"(^|:)(api|admin)(:|$)|export|download|logout|login|otp_|healthz|set_language|schema|_template$|\.csv|\.xlsx"
+    r"(^|:)(api|admin)(:|$)|export|download|logout|login|otp_|healthz|set_language|schema|_template$|_pdf$|_xlsx$|\.csv|\.xlsx"
 )
 
 

@@ -88,7 +88,9 @@ INSTALLED_APPS = [
     "gridwatch.supervision",
     "gridwatch.monthly",
     "gridwatch.commitments",
+    "gridwatch.formal_warnings",
     "gridwatch.evaluations",
+    "gridwatch.dashboard",
     "gridwatch.portal",
     "gridwatch.api",
 ]
@@ -352,6 +354,14 @@ GRIDWATCH_CASE_DAYS = {
     "verify": int(env("GRIDWATCH_CASE_DAYS_VERIFY", 15)),
     "acceptance_reply": int(env("GRIDWATCH_CASE_DAYS_ACCEPTANCE_REPLY", 15)),
     "result_reply": int(env("GRIDWATCH_CASE_DAYS_RESULT_REPLY", 15)),
+}
+# Time limits of the follow-ups a warning notice requires, in working days from its issue
+# (gridwatch.formal_warnings): the unit's warning education, the number one's written explanation (from the
+# third notice), the public notification and accountability (at the fifth).
+GRIDWATCH_WARNING_DAYS = {
+    "education": int(env("GRIDWATCH_WARNING_DAYS_EDUCATION", 10)),
+    "explanation": int(env("GRIDWATCH_WARNING_DAYS_EXPLANATION", 15)),
+    "notification": int(env("GRIDWATCH_WARNING_DAYS_NOTIFICATION", 20)),
 }
 
 LOGGING = {

@@ -18,7 +18,9 @@ urlpatterns = [
     path("supervision/", include("gridwatch.supervision.urls")),
     path("monthly/", include("gridwatch.monthly.urls")),
     path("commitments/", include("gridwatch.commitments.urls")),
+    path("warnings/", include("gridwatch.formal_warnings.urls")),
     path("evaluations/", include("gridwatch.evaluations.urls")),
+    path("dashboard/", include("gridwatch.dashboard.urls")),
     path("api/", include("gridwatch.api.urls")),
     # The public portal: /portal/, /grids/, /townships/, /standards/, /publicity/, /report/.
     path("", include("gridwatch.portal.urls")),

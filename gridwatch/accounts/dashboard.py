@@ -18,6 +18,11 @@ def home_context(user):
         "scope": scope,
         # Grid teams keep the sentiment diary (R14): its form is one tap from home.
         "diary_writer": bool(scope.roles & GRID_ROLES),
+        # "This month at a glance" links the readers of the analysis pack to it (the roles of
+        # gridwatch.dashboard.roles.PACK_READERS: accounts may not import from dashboard).
+        "pack_reader": bool(
+            scope.roles & {Role.OFFICE, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.LIAISON}
+        ),
     }
     # A cadre whose only role is being a cadre reads their own file, not the registry.
     context["own_file"] = Role.CADRE in scope.roles

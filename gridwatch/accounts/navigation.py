@@ -70,6 +70,23 @@ NAV = [
     # -- commitments (entries of this part go right below this line)
     ("commitments:mine", _("My commitments"), {Role.CADRE}, "flag"),
     ("commitments:list", _("Commitments"), REGISTRY_READERS, "flag"),  # = commitments.roles.LIST_READERS
+    # -- formal_warnings: warning notices (entries of this part go right below this line)
+    # The roles of gridwatch.formal_warnings.roles.READERS (accounts may not import from formal_warnings).
+    (
+        "formal_warnings:list",
+        _("Warning notices"),
+        {Role.OFFICE, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.LIAISON, Role.UNIT_LIAISON},
+        "triangle",
+    ),
+    ("formal_warnings:mine", _("My warning notices"), {Role.CADRE}, "triangle"),
+    # -- dashboard: the analysis pack and meetings (entries of this part go right below this line)
+    # The roles of gridwatch.dashboard.roles.PACK_READERS (accounts may not import from dashboard).
+    (
+        "dashboard:pack",
+        _("Analysis pack"),
+        {Role.OFFICE, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.LIAISON},
+        "table",
+    ),
     # -- evaluations (entries of this part go right below this line)
     # The roles of gridwatch.evaluations.roles.READERS.
     (

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from gridwatch.cases import selectors as case_selectors
 from gridwatch.cases.models import Report
+from gridwatch.formal_warnings.models import FollowUp, WarningNotice
 from gridwatch.geography.models import Area
 from gridwatch.people.models import Cadre, Unit
 
@@ -114,4 +115,49 @@ class CaseTextSerializer(CaseSerializer):
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "what", "when", "where"]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    """A follow-up a notice requires: its kind, deadline and state, without the record's text."""
+
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "kind", "due_on", "status", "done_on", "overdue"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, follow_up):
+        return follow_up.status == "open" and follow_up.due_on < timezone.localdate()
+
+
+class WarningNoticeSerializer(serializers.ModelSerializer):
+    """A warning notice as its staff readers see it in the list: the ladder's facts and the follow-ups'
+    state. No free text: not the problem written for the cadre, the appeal's statement, the reasons or
+    the records of the follow-ups, and nothing of the report it was issued from (not even its id, which the
+    unit's liaison must not have)."""
+
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    unit = serializers.CharField(source="unit.name", read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WarningNotice
+        fields = [
+            "id",
+            "reference",
+            "cadre",
+            "cadre_name",
+            "unit",
+            "ordinal",
+            "issued_on",
+            "status",
+            "acknowledged_at",
+            "appealed_at",
+            "decision",
+            "decided_at",
+            "follow_ups",
+        ]
         read_only_fields = fields

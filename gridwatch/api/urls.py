@@ -11,6 +11,7 @@ router.register("areas", views.AreaViewSet, basename="area")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("cadres", views.CadreViewSet, basename="cadre")
 router.register("cases", views.CaseViewSet, basename="case")
+router.register("warnings", views.WarningNoticeViewSet, basename="warning")
 
 app_name = "api"
 

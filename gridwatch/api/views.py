@@ -12,6 +12,9 @@ from gridwatch.cases.export_views import case_filters
 from gridwatch.cases.models import Report
 from gridwatch.cases.roles import CASE_DECIDERS, CASE_READERS
 from gridwatch.cases.selectors import REPORT_VIEW
+from gridwatch.formal_warnings import selectors as warning_selectors
+from gridwatch.formal_warnings.models import NoticeStatus, WarningNotice
+from gridwatch.formal_warnings.roles import READERS as WARNING_READERS
 from gridwatch.geography.models import Area
 from gridwatch.people import selectors
 from gridwatch.people.models import Unit
@@ -23,6 +26,7 @@ from .serializers import (
     CaseSerializer,
     CaseTextSerializer,
     UnitSerializer,
+    WarningNoticeSerializer,
 )
 
 
@@ -95,3 +99,31 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve" and has_role(self.request.user, *CASE_DECIDERS):
             return CaseTextSerializer
         return CaseSerializer
+
+
+WARNING_FILTERS = [
+    OpenApiParameter("status", str, description="in_force, appealed or withdrawn."),
+    OpenApiParameter("overdue", bool, description="Notices with a follow-up past its deadline."),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=WARNING_FILTERS))
+class WarningNoticeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Warning notices (预警书) through the list's selector: the user's jurisdiction (the cadre's area, or
+    the unit at issue for a unit liaison) less the cadres they are conflicted with, which answer 404. The
+    cadres read their own notices on their own pages, not here."""
+
+    permission_classes = [HasRole]
+    allowed_roles = WARNING_READERS
+    serializer_class = WarningNoticeSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema's look at the model
+            return WarningNotice.objects.none()
+        params = self.request.query_params if self.action == "list" else {}
+        status = params.get("status", "")
+        return warning_selectors.notice_list(
+            user=self.request.user,
+            status=status if status in NoticeStatus.values else "",
+            overdue=params.get("overdue") in ("1", "true", "on"),
+        ).prefetch_related("follow_ups")

@@ -116,6 +116,17 @@ ACTION_LABELS = {
     "commitment.return": _("Commitments returned for changes"),
     "commitment.progress": _("Half-year fulfilment meeting recorded"),
     "commitment.rate": _("Year-end commitment rating recorded"),
+    # -- formal_warnings: warning notices (labels of this part go right below this line)
+    "warning.issue": _("Warning notice issued"),
+    "warning.proposal_decline": _("Warning notice proposal declined"),
+    "warning.followup_record": _("Warning notice follow-up recorded"),
+    "warning.acknowledge": _("Warning notice acknowledged"),
+    "warning.appeal": _("Warning notice appealed"),
+    "warning.appeal_decide": _("Appeal against a warning notice decided"),
+    # -- dashboard: the analysis pack and meetings (labels of this part go right below this line)
+    "analysis_pack.export": _("Analysis pack exported"),
+    "analysis_meeting.record": _("Analysis meeting recorded"),
+    "analysis_meeting.correct": _("Correction added to an analysis meeting"),
     # -- evaluations (labels of this part go right below this line)
     "evaluation.create": _("Evaluation campaign created"),
     "evaluation.codes": _("Ballot codes printed"),
@@ -167,6 +178,8 @@ ACTION_GROUPS = [
     (_("Monthly reports"), ("monthly",)),
     (_("Urgent matters"), ("urgent",)),
     (_("Commitments"), ("commitment",)),
+    (_("Warning notices"), ("warning",)),
+    (_("Analysis meetings"), ("analysis_pack", "analysis_meeting")),
     (_("Democratic evaluation"), ("evaluation",)),
     (_("Standards"), ("standard",)),
     (_("Integrity culture"), ("article", "column")),

@@ -214,6 +214,8 @@ class Report(PublicModel):
                 fields=["-urgent", "-received_on", "id", "supervising_path", "subject_cadre"],
                 name="report_list_order_idx",
             ),
+            # The analysis pack counts the findings concluded in a period.
+            models.Index(fields=["finding_on"], name="report_finding_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -460,6 +462,8 @@ class Clarification(PublicModel):
         ordering = ["-created_at"]
         verbose_name = _("clarification")
         verbose_name_plural = _("clarifications")
+        # The analysis pack counts the clarifications approved in a period.
+        indexes = [models.Index(fields=["status", "decided_on"], name="clarification_status_day_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["report"],

@@ -191,6 +191,8 @@ class _Generator:
         __import__("gridwatch.monthly.demo", fromlist=["seed"]).seed(self)
         # -- commitments (the demo seeding call of this part goes right below this line)
         __import__("gridwatch.commitments.demo", fromlist=["seed"]).seed(self)
+        # -- formal_warnings: warning notices (the demo seeding call of this part goes right below this line)
+        __import__("gridwatch.formal_warnings.demo", fromlist=["seed"]).seed(self)
         # -- evaluations (the demo seeding call of this part goes right below this line)
         __import__("gridwatch.evaluations.demo", fromlist=["seed"]).seed(self)
         # -- portal: standards (the demo seeding call of this part goes right below this line)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FormalWarningsConfig(AppConfig):
+    # Not "warnings": that would shadow Python's module of the same name (ARCHITECTURE.md).
+    name = "gridwatch.formal_warnings"
+    label = "formal_warnings"
+    verbose_name = _("Warning notices")
+
+    def ready(self):
+        from . import reminders  # noqa: F401  (registers the follow-up reminders job)
