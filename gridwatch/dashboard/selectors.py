@@ -59,6 +59,7 @@ from gridwatch.supervision.roles import CARD_READERS, DIARY_READERS, INSPECTION_
 from gridwatch.supervision.selectors import diary_entries_for
 
 from .models import AnalysisMeeting
+from .roles import PACK_READERS
 
 PACK_VERSION = 2
 # The ladder's thresholds (R15): at 3 notices the number one explains in writing, at 5 the unit is notified.
@@ -456,7 +457,7 @@ def analysis_pack(*, user, period, township, townships, today=None, with_names=F
     from a reader recused from one of them."""
     today = today or timezone.localdate()
     scope = pack_scope(user)
-    roles = user_roles(user)
+    roles = pack_roles(user)
     counted = {} if record else None
     pack = {
         "version": PACK_VERSION,
@@ -482,39 +483,70 @@ def analysis_pack(*, user, period, township, townships, today=None, with_names=F
     return pack
 
 
-# Parts of a snapshot counted from rows about cadres (each list hides a row from a reader recused from its
-# cadre): ``counted`` part -> (pack part, its keys; ``None``: the whole part).
-RECUSAL_SENSITIVE = {
-    "cases": ("cases", None),
-    "warnings": ("warnings", None),
-    "cards": ("supervision", ("cards", "cards_total", "concerns")),
-    "diary": ("supervision", ("diary",)),
-    "urgent": ("monthly", ("urgent",)),
-}
+# What a snapshot holds, section by section: (pack part, its keys or ``None`` for the whole part, the roles
+# that read the list it summarises, the ``counted`` key of the cadres its rows are about or ``None``). The
+# same gates as ``analysis_pack`` applies when it counts.
+SECTIONS = (
+    ("cases", None, CASE_READERS, "cases"),
+    ("warnings", None, WARNING_READERS, "warnings"),
+    ("monthly", ("townships", "months"), MONTHLY_READERS, None),
+    ("monthly", ("urgent",), URGENT_READERS, "urgent"),
+    ("supervision", ("cards", "cards_total", "concerns"), CARD_READERS, "cards"),
+    ("supervision", ("diary",), DIARY_READERS, "diary"),
+    (
+        "supervision",
+        ("inspections", "inspections_total", "inspections_open_now", "inspections_overdue_now"),
+        INSPECTION_READERS,
+        None,
+    ),
+)
+
+
+def pack_roles(user):
+    """The user's roles that open the pack (``roles.PACK_READERS``). The pack's sections are gated on these
+    only, so that a grid-team, community or unit post held beside them adds no section, as it adds no area
+    (``pack_scope``)."""
+    return user_roles(user) & set(PACK_READERS)
 
 
 def snapshot_for_reader(user, snapshot):
-    """A meeting's ``snapshot`` as ``user`` may read it, without its ``counted`` ids (never shown). When
-    the reader is recused from a cadre whose rows it counted, the recusal-sensitive figures (cases, cards,
-    diary, urgent matters, warnings) are left out and ``recused`` is set. One query (none for a snapshot
-    that counted no cadre)."""
+    """A meeting's ``snapshot`` as ``user`` may read it, without its ``counted`` ids (never shown):
+
+    - a section is left out when the reader does not read the list it summarises (a liaison and the urgent
+      matters), as in their live pack;
+    - a section counted from rows about cadres is left out when the reader is recused from one of *its*
+      cadres (``recused`` is then set, for a note); the other sections stay.
+
+    One query (none for a snapshot that counted no cadre). A snapshot without its ids cannot be checked:
+    its sections about cadres stay hidden (fail closed)."""
     if not snapshot:
         return snapshot
-    shown = {key: value for key, value in snapshot.items() if key != "counted"}
-    counted = snapshot.get("counted")
+    shown = {key: (dict(value) if isinstance(value, dict) else value) for key, value in snapshot.items()}
+    counted = shown.pop("counted", None)
+    roles = pack_roles(user)
     ids = sorted({i for values in (counted or {}).values() for i in values})
-    # A snapshot without its ids cannot be checked: its sensitive figures stay hidden (fail closed).
-    recused = counted is None or (bool(ids) and conflicted_cadres(user).filter(id__in=ids).exists())
-    if not recused:
-        return shown
-    for part, keys in RECUSAL_SENSITIVE.values():
+    conflicted = (
+        {str(pk) for pk in conflicted_cadres(user).filter(id__in=ids).values_list("id", flat=True)}
+        if ids
+        else set()
+    )
+    recused = False
+    for part, keys, readers, counted_key in SECTIONS:
         if part not in shown:
+            continue
+        hide = not (roles & readers)
+        if not hide and counted_key is not None:
+            about = None if counted is None else set(counted.get(counted_key, ()))
+            if about is None or about & conflicted:
+                hide = recused = True
+        if not hide:
             continue
         if keys is None:
             del shown[part]
         else:
             shown[part] = {k: v for k, v in shown[part].items() if k not in keys}
-    shown["recused"] = True
+    if recused:
+        shown["recused"] = True
     return shown
 
 

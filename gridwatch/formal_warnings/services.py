@@ -420,7 +420,9 @@ def appeal_decide(*, actor, notice, decision, reason):
         lambda: (
             gettext("Your appeal against warning notice %(reference)s was decided")
             % {"reference": notice.reference},
-            gettext("%(decision)s. The reason: %(reason)s") % {"decision": str(label), "reason": reason},
+            # Not the reason itself: it is encrypted at rest, and a notification is not (the notice's page
+            # shows it to the cadre).
+            gettext("%(decision)s. The reason is on the notice's page.") % {"decision": str(label)},
         ),
     )
     audit_log(

@@ -93,7 +93,7 @@ class Area(TimeStampedModel):
         while len(nodes) < levels and nodes[-1].parent_id is not None:
             nodes.append(nodes[-1].parent)
         names = [n.name for n in reversed(nodes)]
-        kept = [name for name, below in zip(names, names[1:], strict=False) if not below.startswith(name)]
+        kept = [name for name, below in zip(names, names[1:], strict=False) if not _repeats(name, below)]
         return " · ".join([*kept, names[-1]])
 
     def ancestor_names(self):
@@ -102,6 +102,13 @@ class Area(TimeStampedModel):
             names.append(node.name)
             node = node.parent
         return list(reversed(names))
+
+
+def _repeats(parent, name):
+    """Whether ``name`` is ``parent``'s name followed by a number (和平社区 → 和平社区第1网格, 和平社区2号网格),
+    so that the parent's name can be left out before it; 新村 → 新村路网格 is another name."""
+    rest = name.removeprefix(parent)
+    return rest != name and rest[:1] in ("第", *"0123456789")
 
 
 class TeamRole(models.TextChoices):

@@ -47,6 +47,11 @@ def test_it_keeps_the_texts_unreadable_in_the_database_and_readable_on_the_pages
     for text in ("午间饮酒", "隔壁老王", "群众反映属实", "谈话教育", "动机存疑"):
         assert text not in stored, text
     assert stored.count("gAAAAA") == 5  # five Fernet tokens, one per text
+    # Nor do the notifications (a plain table) carry them: they point to the notice's page instead.
+    told = raw("SELECT subject, body FROM accounts_notification")
+    assert "预警书" in told
+    for text in ("午间饮酒", "隔壁老王", "群众反映属实", "谈话教育", "动机存疑"):
+        assert text not in told, text
 
     page = as_user(office).get(reverse("formal_warnings:detail", args=[notice.pk])).content.decode()
     for text in (SUMMARY, STATEMENT, REASON, RECORD):

@@ -411,6 +411,9 @@ def test_a_place_names_each_level_once_even_where_a_grid_repeats_its_community(g
     assert on_its_own.place() == "南场社区 · 第2网格"
     assert on_its_own.place(3) == "广顺镇 · 南场社区 · 第2网格"
     assert community_a.place(5) == "长顺县 · 广顺镇 · 南场社区"
+    # A grid whose name only begins like its community's is another name: the community stays.
+    street = new_grid(actor=None, parent=community_a, code="522729101001003", name="南场社区路网格")
+    assert street.place() == "南场社区 · 南场社区路网格"
     template = "{% load areas %}{{ grid|place }}|{{ grid|place:3 }}|{{ none|place }}"
     rendered = engines["django"].from_string(template).render({"grid": on_its_own, "none": None})
     assert rendered == "南场社区 · 第2网格|广顺镇 · 南场社区 · 第2网格|"
