@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridwatch.core.crypto import EncryptedTextField
 from gridwatch.core.models import PublicModel, TimeStampedModel
 from gridwatch.core.scoping import Jurisdiction, ScopedManager
 from gridwatch.geography.models import Area
@@ -44,9 +45,10 @@ class AnalysisMeeting(PublicModel):
     period_kind = models.CharField(_("kind of period"), max_length=8, choices=PeriodKind.choices)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    attendees = models.TextField(_("attended by"))
-    problems = models.TextField(_("problems found"))
-    decisions = models.TextField(_("decisions and tasks"))
+    # Encrypted at rest like the diary's and the cards' texts: the problems found name cadres and matters.
+    attendees = EncryptedTextField(_("attended by"))
+    problems = EncryptedTextField(_("problems found"))
+    decisions = EncryptedTextField(_("decisions and tasks"))
     # The pack's figures for the period and the scope when the meeting was recorded (counts only).
     snapshot = models.JSONField(_("figures"), default=dict, editable=False)
     recorded_by = models.ForeignKey(
@@ -89,7 +91,7 @@ class MeetingCorrection(TimeStampedModel):
     meeting = models.ForeignKey(
         AnalysisMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="corrections"
     )
-    text = models.TextField(_("correction"))
+    text = EncryptedTextField(_("correction"))
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("written by"),
