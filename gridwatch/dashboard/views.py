@@ -110,7 +110,8 @@ def _title(pack):
 
 def _filename(pack, extension):
     scope = pack["scope"]["code"] or _("my-areas")
-    return f"{_('analysis-pack')}-{scope}-{pack['period']}.{extension}"
+    name = _("analysis-pack")
+    return f"{name}-{scope}-{pack['period']}.{extension}"
 
 
 @require_http_methods(["GET"])

@@ -4,6 +4,7 @@ messages."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import PROBLEM_MAX_LENGTH, TEXT_MAX_LENGTH, AppealDecision
 
@@ -70,7 +71,7 @@ class AppealForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("appeal against a warning notice", "Decision"),
         choices=AppealDecision.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the decision."), "invalid_choice": _("Choose the decision.")},

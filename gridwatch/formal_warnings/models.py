@@ -173,7 +173,11 @@ class FollowUp(TimeStampedModel):
     notice = models.ForeignKey(
         WarningNotice, verbose_name=_("warning notice"), on_delete=models.CASCADE, related_name="follow_ups"
     )
-    kind = models.CharField(_("follow-up"), max_length=16, choices=FollowUpKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("kind of a warning notice's follow-up", "follow-up"),
+        max_length=16,
+        choices=FollowUpKind.choices,
+    )
     due_on = models.DateField(_("due on"), db_index=True)
     status = models.CharField(
         _("status"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
