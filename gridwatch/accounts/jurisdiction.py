@@ -1,6 +1,6 @@
 """Scope resolution: from a user's roles, grid posts and liaison links to what they may see."""
 
-from gridwatch.core.scoping import Scope, get_scope
+from gridwatch.core.scoping import Scope, get_scope, minimal_paths
 
 from .roles import COUNTY_WIDE_ROLES, GRID_ROLES, Role
 
@@ -19,32 +19,32 @@ def scope_for(user):
     """Three small queries, once per request (the result is cached on the user object)."""
     from gridwatch.geography.models import GridTeamMember, Liaison
 
-    roles, paths, unit_ids, cadre_ids = set(), set(), set(), set()
+    roles, cadre_ids, grants = set(), set(), []
     for ra in user.role_assignments.select_related("area").all():
         roles.add(ra.role)
         if ra.role in AREA_SCOPED_ROLES and ra.area_id:
-            paths.add(ra.area.path)
+            grants.append((ra.role, ra.area.path, None))
         elif ra.role == Role.UNIT_LIAISON:
-            unit_ids.add(ra.unit_id)
+            grants.append((ra.role, None, ra.unit_id))
     for post in GridTeamMember.objects.filter(user=user).select_related("grid"):
-        roles.add(TEAM_ROLE_TO_ROLE[post.role])
-        paths.add(post.grid.path)
+        role = TEAM_ROLE_TO_ROLE[post.role]
+        roles.add(role)
+        grants.append((role, post.grid.path, None))
     liaison = Liaison.objects.filter(user=user).select_related("grid").prefetch_related("townships").first()
     if liaison is not None:
         roles.add(Role.LIAISON)
-        paths.add(liaison.grid.path)
-        paths.update(t.path for t in liaison.townships.all())
+        grants.append((Role.LIAISON, liaison.grid.path, None))
+        grants.extend((Role.LIAISON, t.path, None) for t in liaison.townships.all())
     cadre = getattr(user, "cadre", None) if _has_cadre(user) else None
     if cadre is not None:
         roles.add(Role.CADRE)
         cadre_ids.add(cadre.pk)
-    # A path inside another path adds nothing.
-    minimal = tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
     return Scope(
-        area_paths=minimal,
-        unit_ids=tuple(sorted(unit_ids)),
+        area_paths=minimal_paths({path for _role, path, _unit in grants if path}),
+        unit_ids=tuple(sorted({unit for _role, _path, unit in grants if unit is not None})),
         cadre_ids=tuple(cadre_ids),
         roles=frozenset(roles),
+        grants=tuple(grants),
     )
 
 

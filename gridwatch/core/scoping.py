@@ -28,6 +28,9 @@ class Scope:
     unit_ids: tuple = ()
     cadre_ids: tuple = ()
     roles: frozenset = field(default_factory=frozenset)
+    # What each role gives: ``(role, area path or None, unit id or None)``, so that a workflow open to some
+    # roles only can read through those roles alone (``narrowed``).
+    grants: tuple = ()
 
     @property
     def is_empty(self):
@@ -35,6 +38,28 @@ class Scope:
 
     def covers_path(self, path):
         return any(path.startswith(prefix) for prefix in self.area_paths)
+
+    def paths_of(self, roles):
+        """The area paths that ``roles`` give (not minimal)."""
+        return {path for role, path, _unit in self.grants if role in roles and path}
+
+    def narrowed(self, roles):
+        """The scope that ``roles`` alone give: a grid-team post or a unit held beside them adds nothing to a
+        list open to those roles only (the warning notices, the analysis pack). No query."""
+        roles = frozenset(roles)
+        units = {unit for role, _path, unit in self.grants if role in roles and unit is not None}
+        return Scope(
+            area_paths=minimal_paths(self.paths_of(roles)),
+            unit_ids=tuple(sorted(units)),
+            cadre_ids=self.cadre_ids if "cadre" in roles else (),
+            roles=self.roles & roles,
+            grants=tuple(g for g in self.grants if g[0] in roles),
+        )
+
+
+def minimal_paths(paths):
+    """``paths`` without those inside another one (which add nothing), sorted."""
+    return tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
 
 
 NO_SCOPE = Scope()

@@ -40,12 +40,13 @@ from gridwatch.cases.models import (
 )
 from gridwatch.cases.roles import CASE_READERS
 from gridwatch.cases.selectors import conflicted_cadres, reports_for
+from gridwatch.core.scoping import get_scope
 from gridwatch.core.text import prefix_range
 from gridwatch.formal_warnings import roles as warning_roles
 from gridwatch.formal_warnings import selectors as warning_selectors
 from gridwatch.formal_warnings.models import FollowUp, FollowUpKind, FollowUpStatus, NoticeStatus
 from gridwatch.formal_warnings.roles import READERS as WARNING_READERS
-from gridwatch.geography.models import Area, Level, Liaison
+from gridwatch.geography.models import Area, Level
 from gridwatch.monthly import workflow as monthly_workflow
 from gridwatch.monthly.models import MonthlyReport
 from gridwatch.monthly.models import ReportStatus as MonthlyStatus
@@ -96,9 +97,6 @@ def _ids(queryset, *fields):
 
 # ---------------------------------------------------------------------------------------------- scope
 
-# The roles that open the pack and are held on an area (the liaison's links are in ``geography.Liaison``).
-AREA_READER_ROLES = (Role.OFFICE, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
-
 
 @dataclass(frozen=True)
 class PackScope:
@@ -121,34 +119,16 @@ class PackScope:
 
 
 def pack_scope(user):
-    """The ``PackScope`` of ``user``: three small queries, once per user object (as ``get_scope``)."""
-    cached = getattr(user, "_dashboard_pack_scope", None)
-    if cached is not None:
-        return cached
-    county, township, paths = set(), set(), set()
-    if user is not None and user.is_authenticated:
-        held = RoleAssignment.objects.filter(
-            user=user, role__in=list(AREA_READER_ROLES), area__isnull=False
-        ).values_list("role", "area__path")
-        for role, path in held:
-            paths.add(path)
-            (county if role in COUNTY_WIDE_ROLES else township).add(path)
-        # As ``accounts.jurisdiction.scope_for`` resolves a liaison: the linked townships and the one grid.
-        liaison = (
-            Liaison.objects.filter(user=user).select_related("grid").prefetch_related("townships").first()
-        )
-        if liaison is not None:
-            paths.add(liaison.grid.path)
-            linked = {t.path for t in liaison.townships.all()}
-            paths.update(linked)
-            township.update(linked)
-    minimal = tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
-    scope = PackScope(
-        paths=minimal, county_paths=tuple(sorted(county)), township_paths=tuple(sorted(township))
+    """The ``PackScope`` of ``user``, from what their pack-reader roles alone give (``Scope.narrowed``). No
+    query beyond the request's scope."""
+    scope = get_scope(user).narrowed(PACK_READERS)
+    # A township's path is the county's and its own code: a liaison's grid, further down, is not one.
+    townships = {p for p in scope.paths_of({Role.TOWNSHIP_STAFF, Role.LIAISON}) if p.count("/") == 2}
+    return PackScope(
+        paths=scope.area_paths,
+        county_paths=tuple(sorted(scope.paths_of(COUNTY_WIDE_ROLES))),
+        township_paths=tuple(sorted(townships)),
     )
-    if user is not None:
-        user._dashboard_pack_scope = scope
-    return scope
 
 
 def pack_townships(user):

@@ -22,9 +22,8 @@ from gridwatch.accounts.models import RoleAssignment
 from gridwatch.accounts.roles import Role
 from gridwatch.cases.models import ADVERSE_FINDINGS, Report, ReportStatus
 from gridwatch.cases.selectors import conflicted_cadres, covering_paths, reports_for
-from gridwatch.core.scoping import NO_SCOPE, Scope
+from gridwatch.core.scoping import get_scope
 from gridwatch.core.text import prefix_range
-from gridwatch.geography.models import Area
 from gridwatch.people.models import Cadre, DeclaredRelation
 
 from .models import COUNTY, NOTICE_TEXTS, FollowUp, FollowUpStatus, NoticeStatus, WarningNotice
@@ -47,33 +46,10 @@ def _personally_conflicted(user):
 
 
 def reader_scope(user):
-    """Where ``user`` reads notices: the areas of the reader roles they hold on an area (the office, county
-    and township commission staff), the areas of their commission liaison link (its townships and its grid,
-    as ``accounts.jurisdiction.scope_for`` resolves them) and the units they are a liaison of. Nothing else
-    they hold (a grid-team post, a community role) widens it. Two small queries, once per user object (as
-    ``core.scoping.get_scope``)."""
-    if user is None or not user.is_authenticated:
-        return NO_SCOPE
-    cached = getattr(user, "_warning_reader_scope", None)
-    if cached is not None:
-        return cached
-    paths, unit_ids = set(), set()
-    for role, path, unit_id in RoleAssignment.objects.filter(user=user, role__in=sorted(READERS)).values_list(
-        "role", "area__path", "unit_id"
-    ):
-        if role == Role.UNIT_LIAISON:
-            unit_ids.add(unit_id)
-        elif path:
-            paths.add(path)
-    paths.update(
-        Area.objects.filter(Q(liaisons__user=user) | Q(township_liaisons__user=user)).values_list(
-            "path", flat=True
-        )
-    )
-    minimal = tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))
-    scope = Scope(area_paths=minimal, unit_ids=tuple(sorted(unit_ids)))
-    user._warning_reader_scope = scope
-    return scope
+    """Where ``user`` reads notices: what their reader roles alone give (the office's, county and township
+    commission staff's areas, a commission liaison's townships and grid, a unit liaison's unit). Nothing
+    else they hold (a grid-team post, a community role) widens it. No query beyond the request's scope."""
+    return get_scope(user).narrowed(READERS)
 
 
 def notices_for(user):

@@ -10,11 +10,12 @@ from gridwatch.conftest import make_cadre
 from .conftest import issue, proposed
 
 # The session, the user and their second factor (3); their roles and scope (4: role assignments, grid posts,
-# liaison link, cadre record); the reader scope of the notices (2); the notice with its cadre, unit and
+# liaison link, cadre record), the notices' reader scope narrowed from them with no query; the notice with
+# its cadre, unit and
 # people (1) and its follow-ups (1); whether the user issues for the cadre (2: the role, the conflicts; a
 # unit liaison holds no issuer role, so the conflicts are not asked) and is a liaison of the unit (1); the
 # session saved (3).
-DETAIL_QUERIES = {"office": 17, "unit_liaison": 16}
+DETAIL_QUERIES = {"office": 15, "unit_liaison": 14}
 QUEUE_QUERIES = 13
 
 
