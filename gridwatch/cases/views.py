@@ -31,6 +31,7 @@ from . import (
     cadre_views,
     export_views,
     handling_views,
+    panels,
     receipts,
     selectors,
     services,
@@ -312,6 +313,7 @@ def _detail(request, report, message_form=None, status=200, reveal_form=None, re
     }
     for part in (triage_views, handling_views, attachment_views, cadre_views, export_views):
         context.update(part.detail_context(request, report))
+    context["case_panels"] = panels.panels_for(request, report)
     return render(request, "cases/case_detail.html", context, status=status)
 
 

@@ -9,4 +9,4 @@ class FormalWarningsConfig(AppConfig):
     verbose_name = _("Warning notices")
 
     def ready(self):
-        from . import reminders  # noqa: F401  (registers the follow-up reminders job)
+        from . import case_panel, reminders  # noqa: F401  (the case page's panel; the follow-up reminders job)

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from gridwatch.accounts.models import RoleAssignment
+from gridwatch.accounts.models import RoleAssignment, User
 from gridwatch.accounts.roles import Role
 from gridwatch.accounts.services import notify
 from gridwatch.audit.services import audit_log
@@ -117,6 +117,16 @@ def _tell_cadre(notice, message):
     if notice.cadre.user_id is None:
         return
     _tell([notice.cadre.user], message, reverse("formal_warnings:my_notice", args=[notice.pk]))
+
+
+def _tell_handler(report, actor, message):
+    """Tell the case's handler what became of the finding they proposed (unless they followed it
+    themselves). The link is the case's page, which says it; the notification copies no reason."""
+    if report.handler_id is None or report.handler_id == actor.pk:
+        return
+    handler = User.objects.filter(pk=report.handler_id, is_active=True).first()
+    if handler is not None:
+        _tell([handler], message, reverse("cases:case_detail", args=[report.pk]))
 
 
 def _file_entry(notice, *, actor, title, **details):
@@ -240,6 +250,15 @@ def notice_issue(*, actor, report, problem):
             ),
             link,
         )
+    _tell_handler(
+        report,
+        actor,
+        lambda: (
+            gettext("Report %(report)s: warning notice %(reference)s issued")
+            % {"report": report.reference, "reference": notice.reference},
+            gettext("The finding you proposed for a warning notice was followed."),
+        ),
+    )
     audit_log(
         actor=actor,
         action="warning.issue",
@@ -267,6 +286,14 @@ def proposal_decline(*, actor, report, reason):
             )
     except IntegrityError:
         raise ValidationFailed(_("This proposal has already been declined.")) from None
+    _tell_handler(
+        report,
+        actor,
+        lambda: (
+            gettext("Report %(report)s: no warning notice issued") % {"report": report.reference},
+            gettext("The proposal for a warning notice was declined. The reason is on the report's page."),
+        ),
+    )
     audit_log(
         actor=actor,
         action="warning.proposal_decline",
