@@ -7,14 +7,13 @@ model and no migration of the application.
 
 ``/bench/report-sql/`` is a reference, not a baseline: behind the same middleware, it sends the statements
 of a county-wide report as the application writes them (the submission token and the per-source counter in
-the cache table, then in one transaction the report row, the audit head read and locked, the audit event
-and the head moved on), with fresh keys, a fresh report id and receipt hash and a correct next link of the
-audit chain, and answers a receipt page rendered once. No form, no encryption, no routing, no template and
+the cache table, then in one transaction the report row and the day's anonymous count moved on:
+``audit.models.AnonymousTally``), with fresh keys and a fresh report id and receipt hash, and answers a
+receipt page rendered once. No form, no encryption, no routing, no template and
 no ORM per request: what is left is the floor that a report making these writes cannot go below, whatever
 the code around them. ``/bench/report-sql-one-commit/`` sends the same writes in one transaction.
 """
 
-import json
 import re
 import secrets
 import uuid
@@ -27,7 +26,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gridwatch.audit.services import compute_hash
+from gridwatch.audit.services import audit_count
 from gridwatch.urls import handler400, handler403, handler404, handler500, urlpatterns  # noqa: F401
 
 BENCH_TABLE = "bench_insert"
@@ -63,19 +62,23 @@ def _floor_capture(request):
         return execute(sql, params, many, context)
 
     county = request_counties(request)[0]
-    with connection.execute_wrapper(capture), transaction.atomic():
-        cache.add(f"bench:{secrets.token_hex(8)}", 1, 24 * 3600)  # the statement of the token and the counter
-        _report, code = services.report_submit(
-            actor=None,
-            channel=Channel.WEB,
-            circle=Circle.SOCIAL,
-            what="节假日开单位车辆接送家属去外地旅游。",
-            when="上周六晚",
-            where="城郊农家乐",
-            subject_name="王某",
-            subject_unit_text="县水务局",
-            fallback_path=county.path,
-        )
+    with transaction.atomic():
+        audit_count(action="report.submit")  # the day's row exists: the report's own count is its one UPDATE
+        with connection.execute_wrapper(capture):
+            cache.add(
+                f"bench:{secrets.token_hex(8)}", 1, 24 * 3600
+            )  # the token's and the counter's statement
+            _report, code = services.report_submit(
+                actor=None,
+                channel=Channel.WEB,
+                circle=Circle.SOCIAL,
+                what="节假日开单位车辆接送家属去外地旅游。",
+                when="上周六晚",
+                where="城郊农家乐",
+                subject_name="王某",
+                subject_unit_text="县水务局",
+                fallback_path=county.path,
+            )
         transaction.set_rollback(True)
 
     def statement(prefix):
@@ -86,18 +89,10 @@ def _floor_capture(request):
 
     _FLOOR.update(
         report=statement('INSERT INTO "cases_report"'),
-        head=statement('SELECT "audit_audithead"'),
-        event=statement('INSERT INTO "audit_auditevent"'),
-        move=statement('UPDATE "audit_audithead"'),
+        count=statement('UPDATE "audit_anonymoustally"'),
         cache=statement('INSERT INTO "gridwatch_cache"'),
         page=render_to_string("cases/report_done.html", {"code": code}, request=request).encode(),
     )
-
-
-def _json(param):
-    """A JSON column's parameter as the ORM sent it: text on SQLite, psycopg's ``Jsonb`` on PostgreSQL."""
-    value = getattr(param, "obj", param)
-    return json.loads(value) if isinstance(value, str) else value
 
 
 @login_not_required
@@ -118,8 +113,6 @@ def report_statements_one_commit(request):
 def _report_writes(request):
     if not _FLOOR:
         _floor_capture(request)
-    ops = connection.ops
-    now = timezone.now()
     sql, params, _names = _FLOOR["cache"]  # the cache's ``add``: (key, value, expires, now)
     with connection.cursor() as cursor:
         for prefix in ("cases:submitted:", "cases:submit-hour:"):
@@ -132,31 +125,10 @@ def _report_writes(request):
         params[at] = uuid.uuid4().hex if isinstance(params[at], str) else uuid.uuid4()
         params[names.index("receipt_hash")] = secrets.token_hex(32)
         cursor.execute(sql, params)
-        sql, params, _names = _FLOOR["head"]
+        sql, params, _names = _FLOOR["count"]  # SET "count" = ("count" + 1) WHERE day, action, not sealed
         cursor.execute(sql, params)
-        _id, seq, prev = cursor.fetchone()
-        sql, params, names = _FLOOR["event"]
-        params = list(params)
-        fields = {name: params[i] for i, name in enumerate(names)}
-        digest = compute_hash(
-            seq=seq + 1,
-            at=now,
-            actor_id=None,
-            actor_label="",
-            action=fields["action"],
-            object_type=fields["object_type"],
-            object_id=fields["object_id"],
-            object_label=fields["object_label"],
-            changes=_json(fields["changes"]),
-            prev_hash=prev,
-        )
-        params[names.index("seq")] = seq + 1
-        params[names.index("at")] = ops.adapt_datetimefield_value(now)
-        params[names.index("prev_hash")] = prev
-        params[names.index("hash")] = digest
-        cursor.execute(sql, params)
-        sql, params, _names = _FLOOR["move"]  # SET "seq" = %s, "hash" = %s WHERE "id" = %s
-        cursor.execute(sql, [seq + 1, digest, *params[2:]])
+        if cursor.rowcount == 0:  # the first report of a new day (the captured day's row was rolled back)
+            audit_count(action="report.submit")
     return HttpResponse(_FLOOR["page"])
 
 

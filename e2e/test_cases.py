@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gridwatch.cases.models import Report
+from gridwatch.conftest import zh
 
 from .helpers import enrol_totp, shoot, sign_in
 
@@ -33,6 +34,10 @@ def test_it_carries_an_anonymous_report_from_a_grid_to_the_handler_and_back(
     assert CODE.match(code), code
     assert code.replace("-", "") not in resident.url.replace("-", "")  # never in an address
     shoot(resident, "cases-02-receipt")
+    # One tap from the receipt to the report's page: the code goes in the form's body, not the address.
+    resident.locator("main form button[type=submit]", has_text=zh("See this report's progress")).click()
+    expect(resident.locator("#h-status")).to_be_visible()
+    assert code.replace("-", "") not in resident.url.replace("-", "")
     report = Report.objects.get()
     assert report.subject_cadre == cadre_a
 

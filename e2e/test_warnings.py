@@ -8,6 +8,7 @@ style)."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from gridwatch.accounts.roles import Role
@@ -59,6 +60,13 @@ def test_a_notice_goes_from_the_proposal_to_the_units_follow_up_and_the_cadres_a
     expect(county.locator("main h1")).to_contain_text(notice.reference)
     assert notice.ordinal == 1 and [f.kind for f in notice.follow_ups.all()] == ["education"]
     assert_page_is_sound(county)
+    # The case says what became of its proposal, and leads back to the notice.
+    county.goto(reverse("cases:case_detail", args=[report.pk]))
+    panel = county.locator("#warning-proposal")
+    expect(panel).to_contain_text(zh("followed: a notice was issued"))
+    assert_page_is_sound(county)
+    panel.locator("a", has_text=notice.reference).click()
+    county.wait_for_url(re.compile(rf"/warnings/{notice.pk}/$"))
 
     # 2. The cadre reads the notice in their own menu, acknowledges it and appeals.
     cadre = new_page()

@@ -1,4 +1,10 @@
-"""The home page: what the signed-in user holds and a few figures of their jurisdiction."""
+"""The home page: what the signed-in user holds and a few figures of their jurisdiction.
+
+Apps above ``accounts`` put what waits for the user on the home page (a warning notice to acknowledge, a
+follow-up the unit owes) through ``register_home_item``: a provider ``provider(user, scope)`` returns ``None``
+or an item ``{"url", "title", "meta", "badge", "urgent"}``; it costs a fixed number of queries and none for
+a user it has nothing for (decide on ``scope.roles`` first).
+"""
 
 from gridwatch.core.pagination import COUNT_CAP
 from gridwatch.core.scoping import get_scope
@@ -7,6 +13,15 @@ from gridwatch.people.models import Cadre
 
 from .models import Notification
 from .roles import GRID_ROLES, REGISTRY_READERS, Role
+
+_home_items = []
+
+
+def register_home_item(provider):
+    """Add ``provider`` to the home page (once). Usable as a decorator."""
+    if provider not in _home_items:
+        _home_items.append(provider)
+    return provider
 
 
 def home_context(user):
@@ -24,6 +39,7 @@ def home_context(user):
             scope.roles & {Role.OFFICE, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.LIAISON}
         ),
     }
+    context["home_items"] = [item for provider in _home_items if (item := provider(user, scope)) is not None]
     # A cadre whose only role is being a cadre reads their own file, not the registry.
     context["own_file"] = Role.CADRE in scope.roles
     if context["own_file"] and scope.cadre_ids:
@@ -35,7 +51,10 @@ def home_context(user):
         return context
     cadres = Cadre.objects.for_user(user)
     context["cadre_count"] = cadres[: COUNT_CAP * 100 + 1].count()
-    context["grid_count"] = Area.objects.for_user(user).filter(level=Level.GRID).count()
+    # A unit liaison's jurisdiction is their unit: its cadres, and no grid.
+    context["unit_only"] = not scope.area_paths
+    if not context["unit_only"]:
+        context["grid_count"] = Area.objects.for_user(user).filter(level=Level.GRID).count()
     context["my_areas"] = (
         Area.objects.filter(path__in=scope.area_paths).select_related("parent") if scope.area_paths else []
     )

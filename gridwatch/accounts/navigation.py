@@ -2,6 +2,9 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gridwatch.core.scoping import get_scope
 
 from .jurisdiction import user_roles
 from .roles import (
@@ -142,6 +145,12 @@ TAB_RANK = {
     "commitments:list": 4,
 }
 TAB_COUNT = 4
+# Labels too long for a fifth of a phone's width, shortened in the tab bar only (the menu keeps the full one).
+TAB_LABELS = {
+    "cases:my_findings": pgettext_lazy("tab bar", "Findings"),
+}
+# Entries that lead nowhere for a user whose jurisdiction holds no area (a unit liaison: their unit only).
+AREA_ENTRIES = {"geography:area_list"}
 
 
 def _tab_rank(url_name, roles):
@@ -158,10 +167,13 @@ def navigation_for(request):
     for url_name, label, allowed, icon in NAV:
         if allowed is not None and not roles & set(allowed):
             continue
+        if url_name in AREA_ENTRIES and not get_scope(request.user).area_paths:
+            continue
         items.append(
             {
                 "url": reverse(url_name),
                 "label": label,
+                "tab_label": TAB_LABELS.get(url_name, label),
                 "icon": icon,
                 "active": current.split(":")[0] == url_name.split(":")[0] and current == url_name,
                 "rank": _tab_rank(url_name, roles),

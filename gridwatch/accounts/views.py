@@ -161,7 +161,10 @@ def inbox(request):
 def notification_open(request, pk):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     services.notification_mark_read(user=request.user, notification=notification)
-    if notification.link.startswith("/"):
+    # Only a path of this site: never another host, not even a protocol-relative "//host/".
+    if notification.link.startswith("/") and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts=None, require_https=False
+    ):
         return redirect(notification.link)
     return redirect("accounts:inbox")
 

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "role.grant": _("Role granted"),
     "role.revoke": _("Role revoked"),
     "audit.export": _("Audit log exported"),
+    "audit.anonymous_tally": _("Reporters' actions of a day counted (reports, replies, files)"),
     "crypto.rotate_field_keys": _("Encryption keys rotated"),
     "admin.user.password_change": _("Password set by an administrator"),
     "report.view": _("Report opened"),
@@ -196,7 +197,8 @@ ACTION_GROUPS = [
 ADMIN_PREFIX = "admin."
 
 # Events that name no object on purpose: what a reporter sends is not tied to a report in the log
-# (SECURITY.md item 1).
+# (SECURITY.md item 1). Since 2026-12 a reporter's actions are counted per day (``audit.anonymous_tally``);
+# events of the three kinds before it stay in the chain.
 UNLINKED_ACTIONS = {"report.submit", "report.reporter_message", "report.reporter_attachment"}
 
 

@@ -53,3 +53,29 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"head #{self.seq}"
+
+
+class AnonymousTally(models.Model):
+    """What anonymous reporters did on one day, counted instead of logged one by one (SECURITY.md item 1).
+
+    An event of its own per report sent through the mailbox (or per reply sent with a receipt code) would
+    carry the exact time, and its place in the chain, among the staff's timed events, would give that time
+    back even with the clock taken off: the n-th such event of a day is the n-th report stored that day.
+    So the action only adds one to the day's count, in the transaction of the write; once the day is over
+    ``audit.services.tallies_seal`` writes each day's counts into the chain as one event, and the row keeps
+    the sequence number of that event. Counts of today can still change; sealed counts cannot (``sealed``).
+    """
+
+    day = models.DateField(_("day"))
+    action = models.CharField(_("action"), max_length=64)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    sealed_seq = models.BigIntegerField(_("sealed in event"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("anonymous actions of a day")
+        verbose_name_plural = _("anonymous actions of a day")
+        constraints = [models.UniqueConstraint(fields=["day", "action"], name="audit_tally_day_action")]
+        indexes = [models.Index(fields=["sealed_seq", "day"], name="audit_tally_unsealed_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.action} × {self.count}"

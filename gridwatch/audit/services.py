@@ -5,10 +5,11 @@ import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import AuditEvent, AuditHead
+from .models import AnonymousTally, AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
@@ -71,6 +72,58 @@ def audit_log(*, actor, action, obj=None, object_type="", object_id="", object_l
         head.seq, head.hash = event.seq, digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+# The one chain event a day's anonymous counts are sealed in (``tallies_seal``).
+TALLY_ACTION = "audit.anonymous_tally"
+
+
+def audit_count(*, action):
+    """Count one anonymous action of today (a report sent through the mailbox, a reply sent with a receipt
+    code) instead of logging it with its time: see ``AnonymousTally``. Call inside the transaction of the
+    write, like ``audit_log``: one statement, two on the day's first."""
+    for _attempt in range(3):
+        day = timezone.localdate()
+        counted = AnonymousTally.objects.filter(day=day, action=action, sealed_seq__isnull=True)
+        if counted.update(count=F("count") + 1):
+            return
+        try:
+            with transaction.atomic():
+                AnonymousTally.objects.create(day=day, action=action, count=1)
+            return
+        except IntegrityError:
+            # Created at the same moment by another report of the same day (count again), or the day
+            # ended and was sealed meanwhile (count on the new day).
+            continue
+    raise RuntimeError(f"could not count {action!r}")
+
+
+def tallies_seal(today=None):
+    """Write each past day's anonymous counts into the chain: one event a day (``TALLY_ACTION``) with the
+    day and the count of each action, and mark the rows sealed with its sequence number. Idempotent; the
+    days are sealed in order. Returns the number of days sealed."""
+    today = today or timezone.localdate()
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                AnonymousTally.objects.select_for_update()
+                .filter(sealed_seq__isnull=True, day__lt=today)
+                .order_by("day", "action")
+            )
+            if not rows:
+                return sealed
+            day = rows[0].day
+            rows = [row for row in rows if row.day == day]
+            event = audit_log(
+                actor=None,
+                action=TALLY_ACTION,
+                object_type="audit.anonymoustally",
+                object_label=day.isoformat(),
+                changes={"day": day.isoformat(), "counts": {row.action: row.count for row in rows}},
+            )
+            AnonymousTally.objects.filter(pk__in=[row.pk for row in rows]).update(sealed_seq=event.seq)
+            sealed += 1
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -114,8 +114,17 @@ def pending_clarifications(user):
     return (
         Clarification.objects.filter(status__in=PENDING_STATUSES, report__in=reports_for(user))
         .select_related("cadre__unit", "report")
-        # The list names the cadre and the finding: the report's encrypted text need not be decrypted.
-        .defer("report__what", "report__when", "report__where", "report__disposal_reason")
+        # The list names the cadre and the finding: the encrypted texts need not be decrypted.
+        .defer(
+            "reason",
+            "decision_note",
+            "report__what",
+            "report__when",
+            "report__where",
+            "report__disposal_reason",
+            "report__status_reason",
+            "report__finding_summary",
+        )
         .order_by("created_at", "id")
     )
 
@@ -356,8 +365,8 @@ def clarification_approve(*, actor, clarification, scope, clarified_on, note="")
 
 @transaction.atomic
 def clarification_decline(*, actor, clarification, note):
-    """County commission staff decline a clarification and say why; a cadre who asked for it is told,
-    the note included (it is written for them)."""
+    """County commission staff decline a clarification and say why; a cadre who asked for it is told where
+    to read the reason (the finding's page): the notification is a plain table, the note is kept encrypted."""
     clarification = _locked_pending(actor, clarification)
     note = (note or "").strip()
     if not note:
@@ -375,7 +384,7 @@ def clarification_decline(*, actor, clarification, note):
             clarification,
             lambda: (
                 gettext("Your request for a clarification was declined"),
-                gettext("The county commission's reason: %(note)s") % {"note": note},
+                gettext("The reason is on the finding's page."),
             ),
         )
     audit_log(

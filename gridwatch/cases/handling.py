@@ -480,7 +480,8 @@ def report_conclude(*, actor, report, finding="", summary, warning_proposed=Fals
 def _finding_file_entry(report, actor):
     """The verified finding in the cadre's file (一人一档): the finding, the circle, the date and the
     summary of verified facts. Never the reporter, the channel, the report's wording or the grid it came
-    from. The summary is kept under ``note``, the text the file timeline shows."""
+    from. The summary is the entry's ``note``, encrypted like the report's own copy (the plain ``details``
+    keep only codes and the date), and the text the file timeline shows."""
     finding = Finding(report.finding)
     return CadreFileEntry.objects.create(
         cadre_id=report.subject_cadre_id,
@@ -491,9 +492,9 @@ def _finding_file_entry(report, actor):
             "finding": finding.value,
             "circle": report.circle,
             "date": report.finding_on.isoformat(),
-            "note": report.finding_summary,
             "title_params": {"circle": _msgid(Circle(report.circle).label), "finding": _msgid(finding.label)},
         },
+        note=report.finding_summary,
         recorded_by=actor,
     )
 

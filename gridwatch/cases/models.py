@@ -134,7 +134,8 @@ class Report(PublicModel):
     urgent = models.BooleanField(
         _("urgent"), default=False, help_text=_("An important matter (重要事项): the county is told at once.")
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    # Why it was not accepted, is a duplicate or was passed on: it may name the cadre or the matter.
+    status_reason = EncryptedTextField(_("reason"), blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -432,7 +433,9 @@ class Clarification(PublicModel):
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="clarifications"
     )
     status = models.CharField(_("status"), max_length=16, choices=ClarificationStatus.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    # The reason and the decision note speak of the finding and the cadre: encrypted like the case history
+    # that holds the same texts.
+    reason = EncryptedTextField(_("reason"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("asked for by"),
@@ -451,7 +454,7 @@ class Clarification(PublicModel):
         related_name="+",
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = EncryptedTextField(_("decision note"), blank=True)
 
     objects = ScopedManager()
     # The handlers of the report see it; the cadre sees their own. Never the unit before it is approved

@@ -1,8 +1,10 @@
 """Writes to reports. Each is atomic and audited.
 
-What the audit log holds of a reporter's own actions (a report filed on the public form, a reply sent
-with the receipt code) names no report: the event's fine timestamp must not be linkable to an anonymous
-report (SECURITY.md item 1), and no report text or receipt code ever goes into an event (item 8).
+What the audit log holds of a reporter's own actions (a report filed on the public form, a reply or files
+sent with the receipt code) is a count per day (``audit.services.audit_count``), sealed into the chain once
+the day is over: an event per action, even naming no report, would keep its time, and its place among the
+staff's timed events would give that time back (SECURITY.md item 1). No report text or receipt code ever
+goes into an event (item 8).
 """
 
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridwatch.accounts.roles import Role
-from gridwatch.audit.services import audit_log
+from gridwatch.audit.services import audit_count, audit_log
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 
 from . import attachments as attachment_store
@@ -110,7 +112,8 @@ def _report_file(report, *, actor, reporter_name, reporter_phone, attachments, i
     staff = None if channel == Channel.WEB else actor
     attachment_store.attach(report=report, files=attachments, from_reporter=True, uploaded_by=staff)
     if channel == Channel.WEB:
-        audit_log(actor=None, action="report.submit", object_type="cases.report")
+        # Counted for the day, not logged with its time (SECURITY.md item 1; ``audit.models.AnonymousTally``).
+        audit_count(action="report.submit")
     else:
         audit_log(
             actor=actor,
@@ -153,12 +156,11 @@ def report_message_from_reporter(*, report, body, attachments=()):
             report=report, from_reporter=True, body=body[:MESSAGE_MAX_LENGTH], created_on=timezone.localdate()
         )
     stored = attachment_store.attach(report=report, files=attachments, from_reporter=True)
-    audit_log(
-        actor=None,
-        action="report.reporter_message" if message else attachment_store.REPORTER_ATTACHMENT,
-        object_type="cases.report",
-        changes={"files": len(stored)} if stored else None,
-    )
+    # Counted for the day, not logged with its time, like the report itself.
+    if message:
+        audit_count(action="report.reporter_message")
+    if stored:
+        audit_count(action=attachment_store.REPORTER_ATTACHMENT)
     return message
 
 

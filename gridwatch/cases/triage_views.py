@@ -152,7 +152,11 @@ def area_label(area):
         return _("%(name)s (the county commission)") % {"name": area.name}
     if area.level == "township":
         return _("%(name)s (the township commission)") % {"name": area.name}
-    return f"{area.full_name()} ({area.get_level_display()})"
+    # From the township down, a grid named after its community without the community twice (``Area.place``).
+    return _("%(place)s (%(level)s)") % {
+        "place": area.place(levels=area.depth),
+        "level": area.get_level_display(),
+    }
 
 
 # ------------------------------------------------------------------------------------------- panel

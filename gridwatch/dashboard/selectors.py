@@ -2,10 +2,11 @@
 
 Every figure is counted from the selector of the list it summarises, so a reader never counts a row that
 list would not show them: ``cases.selectors.reports_for`` (jurisdiction and recusal),
-``supervision.card_selectors.cards_for`` and ``supervision.selectors.diary_entries_for`` (recusal too),
-``Inspection.objects.for_user``, ``monthly.selectors.urgent_matters_for`` and ``MonthlyReport.objects.
-for_user``, ``formal_warnings.selectors.notices_for``. Each part is a handful of aggregate queries
-(``values(...).annotate(Count(...))`` or ``aggregate(Count(..., filter=...))``), whatever the number of rows.
+``supervision.card_selectors.cards_for``, ``supervision.selectors.diary_entries_for`` and
+``supervision.inspections.inspections_for`` (recusal too), ``monthly.selectors.urgent_matters_for`` and
+``MonthlyReport.objects.for_user``, ``formal_warnings.selectors.notices_for``. Each part is a handful of
+aggregate queries (``values(...).annotate(Count(...))`` or ``aggregate(Count(..., filter=...))``), whatever
+the number of rows.
 
 Every part is also restricted to the reader's *pack scope* (``pack_scope``: the areas of their pack-reader
 roles and liaison links only, not a grid post or unit-liaison unit held besides), and computed only for a
@@ -54,8 +55,9 @@ from gridwatch.monthly.roles import READERS as MONTHLY_READERS
 from gridwatch.monthly.roles import URGENT_READERS
 from gridwatch.monthly.selectors import urgent_matters_for
 from gridwatch.supervision.card_selectors import cards_for
+from gridwatch.supervision.inspections import inspections_for
 from gridwatch.supervision.inspections import overdue_q as inspection_overdue_q
-from gridwatch.supervision.models import CardStatus, Inspection, InspectionKind, InspectionStatus
+from gridwatch.supervision.models import CardStatus, InspectionKind, InspectionStatus
 from gridwatch.supervision.roles import CARD_READERS, DIARY_READERS, INSPECTION_READERS
 from gridwatch.supervision.selectors import diary_entries_for
 
@@ -323,7 +325,8 @@ def supervision_figures(user, scope, period, township, today, *, roles, counted=
     """The supervision cards of the period's months by status (and the items of concern on those sent),
     the sentiment diary entries of visits in the period, the inspections made in it by kind, and the
     inspections whose corrections are open and overdue now; each for the readers of its list only. Three
-    queries at most (and two for ``counted``: the cadres of the cards and of the diary entries counted)."""
+    queries at most (and three for ``counted``: the cadres of the cards, of the diary entries and of the
+    inspections counted)."""
     result = {}
     if roles & CARD_READERS:
         cards = cards_for(user).filter(_within("grid__path", scope, township), _dates("month", period))
@@ -348,20 +351,23 @@ def supervision_figures(user, scope, period, township, today, *, roles, counted=
             counted["diary"] = _ids(diary, "cadre_id", "report__subject_cadre_id")
     if roles & INSPECTION_READERS:
         in_period = _dates("inspected_on", period)
-        inspections = (
-            Inspection.objects.for_user(user)
-            .filter(_within("grid__path", scope, township))
-            .aggregate(
-                total=Count("id", filter=in_period),
-                **{kind: Count("id", filter=in_period & Q(kind=kind)) for kind in InspectionKind.values},
-                open_now=Count("id", filter=Q(status=InspectionStatus.OPEN)),
-                overdue_now=Count("id", filter=inspection_overdue_q(today)),
-            )
+        rows = inspections_for(user).filter(_within("grid__path", scope, township))
+        inspections = rows.aggregate(
+            total=Count("id", filter=in_period),
+            **{kind: Count("id", filter=in_period & Q(kind=kind)) for kind in InspectionKind.values},
+            open_now=Count("id", filter=Q(status=InspectionStatus.OPEN)),
+            overdue_now=Count("id", filter=inspection_overdue_q(today)),
         )
         result["inspections"] = {kind: inspections[kind] for kind in InspectionKind.values}
         result["inspections_total"] = inspections["total"]
         result["inspections_open_now"] = inspections["open_now"]
         result["inspections_overdue_now"] = inspections["overdue_now"]
+        if counted is not None:
+            # The cadres named by the inspections counted: those of the period, and those open now (the
+            # overdue ones are open).
+            counted["inspections"] = _ids(
+                rows.filter(in_period | Q(status=InspectionStatus.OPEN)), "cadres__id"
+            )
     return result
 
 
@@ -477,7 +483,7 @@ SECTIONS = (
         "supervision",
         ("inspections", "inspections_total", "inspections_open_now", "inspections_overdue_now"),
         INSPECTION_READERS,
-        None,
+        "inspections",
     ),
 )
 
@@ -498,7 +504,8 @@ def snapshot_for_reader(user, snapshot):
       cadres (``recused`` is then set, for a note); the other sections stay.
 
     One query (none for a snapshot that counted no cadre). A snapshot without its ids cannot be checked:
-    its sections about cadres stay hidden (fail closed)."""
+    its sections about cadres stay hidden (fail closed), and so does a section whose ids it lacks (the
+    inspections of a meeting recorded before their cadres were kept)."""
     if not snapshot:
         return snapshot
     shown = {key: (dict(value) if isinstance(value, dict) else value) for key, value in snapshot.items()}
@@ -514,10 +521,12 @@ def snapshot_for_reader(user, snapshot):
     for part, keys, readers, counted_key in SECTIONS:
         if part not in shown:
             continue
+        if keys is not None and not any(key in shown[part] for key in keys):
+            continue  # not a figure of the recorder's pack: nothing to show or hide
         hide = not (roles & readers)
         if not hide and counted_key is not None:
-            about = None if counted is None else set(counted.get(counted_key, ()))
-            if about is None or about & conflicted:
+            about = (counted or {}).get(counted_key)
+            if about is None or set(about) & conflicted:
                 hide = recused = True
         if not hide:
             continue

@@ -9,4 +9,5 @@ class FormalWarningsConfig(AppConfig):
     verbose_name = _("Warning notices")
 
     def ready(self):
-        from . import case_panel, reminders  # noqa: F401  (the case page's panel; the follow-up reminders job)
+        # The case page's panel, the home page's items and the follow-up reminders job register themselves.
+        from . import case_panel, home_items, reminders  # noqa: F401

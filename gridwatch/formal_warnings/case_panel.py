@@ -5,9 +5,13 @@ The case's handlers proposed it; the issuers follow it here. Without this panel 
 no way to learn which. The panel says it to whoever reads the case:
 
 - waiting: no notice and no decline yet; an issuer who may follow it gets the two buttons;
-- issued: the notice's reference, rung on the ladder, date and status, linked for those who read notices
-  (``selectors.notices_for``: the cadre's unit reads the notice there, not here);
-- declined: when, by whom and why.
+- issued: the notice's reference, rung on the ladder, date and status, linked, for those who read the
+  notice (``selectors.notices_for``);
+- declined: when, by whom and why, for those who read notices (``roles.READERS``).
+
+A case reader who reads no notices (a grid team, a community organisation) learns only that a notice was
+issued or not: the rung is the cadre's count of notices in force, and the status tells of an appeal,
+neither of which is theirs to read (docs/workflows/warning-notices.md, "Who").
 
 At most four queries (two for a reader who issues no notice), and none for a report not proposed.
 """
@@ -19,7 +23,7 @@ from gridwatch.cases import panels
 
 from . import selectors
 from .models import ProposalDecline, WarningNotice
-from .roles import ISSUERS
+from .roles import ISSUERS, READERS
 
 TEMPLATE = "formal_warnings/_case_panel.html"
 
@@ -35,14 +39,19 @@ def warning_panel(request, report):
         .first()
     )
     if notice is not None:
-        readable = selectors.notices_for(user).filter(pk=notice.pk).exists()
+        readable = has_role(user, *READERS) and selectors.notices_for(user).filter(pk=notice.pk).exists()
         return {
             "template": TEMPLATE,
-            "notice": notice,
+            "issued": True,
+            "notice": notice if readable else None,
             "notice_url": reverse("formal_warnings:detail", args=[notice.pk]) if readable else "",
         }
-    decline = ProposalDecline.objects.filter(report_id=report.pk).select_related("declined_by").first()
-    if decline is not None:
-        return {"template": TEMPLATE, "decline": decline}
+    declines = ProposalDecline.objects.filter(report_id=report.pk)
+    if has_role(user, *READERS):
+        decline = declines.select_related("declined_by").first()
+        if decline is not None:
+            return {"template": TEMPLATE, "declined": True, "decline": decline}
+    elif declines.exists():  # the reason is not read (nor decrypted) for a reader who may not see it
+        return {"template": TEMPLATE, "declined": True}
     may_follow = has_role(user, *ISSUERS) and selectors.proposals_for(user).filter(pk=report.pk).exists()
     return {"template": TEMPLATE, "waiting": True, "may_follow": may_follow}

@@ -23,7 +23,8 @@ from gridwatch.accounts.roles import Role
 from gridwatch.accounts.services import notify
 from gridwatch.audit.services import audit_log
 from gridwatch.cases.models import ADVERSE_FINDINGS, Report
-from gridwatch.cases.selectors import conflicted_users, covering_paths
+from gridwatch.cases.roles import CASE_STAFF
+from gridwatch.cases.selectors import acts_on, conflicted_users, covering_paths, reports_for
 from gridwatch.core.errors import NotPermitted, ValidationFailed
 from gridwatch.core.workdays import add_working_days
 from gridwatch.people.models import Cadre, CadreFileEntry, FileEntryKind
@@ -121,12 +122,19 @@ def _tell_cadre(notice, message):
 
 def _tell_handler(report, actor, message):
     """Tell the case's handler what became of the finding they proposed (unless they followed it
-    themselves). The link is the case's page, which says it; the notification copies no reason."""
+    themselves), while they still handle the case: a handler who has since lost the post, or become
+    conflicted with the cadre (a declared relation, the cadre's unit), is told nothing, as the case page
+    would answer them 404. The link is the case's page, which says it; the notification copies no reason."""
     if report.handler_id is None or report.handler_id == actor.pk:
         return
     handler = User.objects.filter(pk=report.handler_id, is_active=True).first()
-    if handler is not None:
-        _tell([handler], message, reverse("cases:case_detail", args=[report.pk]))
+    if (
+        handler is None
+        or not acts_on(handler, report, CASE_STAFF)
+        or not reports_for(handler).filter(pk=report.pk).exists()
+    ):
+        return
+    _tell([handler], message, reverse("cases:case_detail", args=[report.pk]))
 
 
 def _file_entry(notice, *, actor, title, **details):

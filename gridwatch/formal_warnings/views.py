@@ -117,6 +117,9 @@ def notice_list(request):
         "is_issuer": has_role(request.user, *ISSUERS),
         "today": timezone.localdate(),
     }
+    if context["is_issuer"]:
+        # The button to the queue says how many wait, and is the page's primary action only when some do.
+        context["proposals_waiting"] = selectors.proposals_for(request.user).order_by().count()
     return render(request, "formal_warnings/notice_list.html", context)
 
 

@@ -28,7 +28,8 @@ class ReportStatus(models.TextChoices):
 
 class MonthlyReport(PublicModel):
     """One township's report for one month (``month`` is the first day). Written only by the workflow
-    services (``services.py``)."""
+    services (``services.py``). The remarks and a return's reason are encrypted: they name cadres and
+    matters."""
 
     township = models.ForeignKey(
         Area,
@@ -43,7 +44,7 @@ class MonthlyReport(PublicModel):
     )
     # The figures and notable items as they were when the report was (last) submitted; empty for a draft.
     snapshot = models.JSONField(_("figures"), default=dict, blank=True)
-    remarks = models.TextField(_("remarks"), blank=True)
+    remarks = EncryptedTextField(_("remarks"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,7 +65,7 @@ class MonthlyReport(PublicModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    return_reason = models.TextField(_("reason for returning it"), blank=True)
+    return_reason = EncryptedTextField(_("reason for returning it"), blank=True)
 
     objects = ScopedManager()
     jurisdiction = Jurisdiction(area_path="township__path")
@@ -87,7 +88,8 @@ class MonthlyReport(PublicModel):
 
 
 class ReportTransition(models.Model):
-    """One step of a report's workflow: who did what, when, and why (a return's reason)."""
+    """One step of a report's workflow: who did what, when, and why (a return's reason, encrypted as on the
+    report)."""
 
     report = models.ForeignKey(
         MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="transitions"
@@ -99,7 +101,7 @@ class ReportTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]

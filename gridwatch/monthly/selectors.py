@@ -100,12 +100,13 @@ def hidden_cadres(user):
     }
 
 
-def reports_matrix(user, townships, months):
-    """``{(township id, month): report}`` for the overview: one query."""
+def reports_matrix(user, townships, months, *, figures=False):
+    """``{(township id, month): report}`` for the overview: one query. Without the remarks and the return's
+    reason (the cells show the state only: nothing is decrypted for them), and without the figures unless
+    ``figures`` (the month summary reads them)."""
+    deferred = ("remarks", "return_reason") if figures else ("snapshot", "remarks", "return_reason")
     rows = (
-        MonthlyReport.objects.for_user(user)
-        .filter(township__in=townships, month__in=months)
-        .defer("snapshot")
+        MonthlyReport.objects.for_user(user).filter(township__in=townships, month__in=months).defer(*deferred)
     )
     return {(r.township_id, r.month): r for r in rows}
 

@@ -128,7 +128,7 @@ def summary_export(request, month):
     if not workflow.month_is_over(month, today):
         raise Http404
     townships = list(selectors.townships_for(request.user))
-    matrix = selectors.reports_matrix(request.user, townships, [month])
+    matrix = selectors.reports_matrix(request.user, townships, [month], figures=True)
     reports = {t.pk: matrix.get((t.pk, month)) for t in townships}
     document = exports.summary_document(townships=townships, month=month, reports=reports, today=today)
     content = exports.document_workbook(document, sheet_title=_month_code(month))

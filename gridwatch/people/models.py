@@ -162,6 +162,9 @@ class CadreFileEntry(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=FileEntryKind.choices)
     title = models.CharField(_("title"), max_length=200)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The entry's free text (a finding's summary of verified facts, why a status changed), encrypted at rest:
+    # ``details`` holds only codes, dates and message ids, never a text about the cadre.
+    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

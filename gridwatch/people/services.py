@@ -89,9 +89,10 @@ def _printable(values):
     return out
 
 
-def _file_entry(*, cadre, actor, title, details, title_params=None):
+def _file_entry(*, cadre, actor, title, details, title_params=None, note=""):
     """``title`` is an untranslated message (gettext_noop): the file is read in the reader's language,
-    not in the language of whoever happened to write it."""
+    not in the language of whoever happened to write it. A free text goes to the encrypted ``note``, never
+    into ``details``."""
     if title_params:
         details = {**details, "title_params": title_params}
     return CadreFileEntry.objects.create(
@@ -100,6 +101,7 @@ def _file_entry(*, cadre, actor, title, details, title_params=None):
         kind=FileEntryKind.REGISTRY,
         title=title,
         details=details,
+        note=note,
         recorded_by=actor,
     )
 
@@ -315,7 +317,8 @@ def cadre_change_status(*, actor, cadre, status, note):
         actor=actor,
         title=gettext_noop("Status changed: %(status)s"),
         title_params={"status": _msgid(CadreStatus(status).label)},
-        details={"changes": changes, "note": note},
+        details={"changes": changes},
+        note=note,
     )
     audit_log(actor=actor, action="cadre.status", obj=cadre, changes=changes)
     return cadre

@@ -94,7 +94,8 @@ def overview_grids(user):
 def overview(*, user, grid, month):
     """The serving cadres supervised in ``grid`` that ``user`` may see (recusal applied), each with their
     card of ``month`` or ``None``: ``[(cadre, card)]``, cadres without a card first. Two queries, whatever
-    the number of cadres."""
+    the number of cadres. The cards come without their remarks (the overview shows facts only: nothing of
+    them is decrypted for it)."""
     conflicted = conflicted_cadres(user)
     cadres = list(
         Cadre.objects.for_user(user)
@@ -103,10 +104,8 @@ def overview(*, user, grid, month):
         .select_related("unit")
         .order_by("name_pinyin", "id")
     )
-    cards = {
-        card.cadre_id: card
-        for card in cards_for(user).filter(grid=grid, month=month).select_related("cadre__unit")
-    }
+    month_cards = cards_for(user).filter(grid=grid, month=month).defer("summary", "review_note")
+    cards = {card.cadre_id: card for card in month_cards.select_related("cadre__unit")}
     rows = [(cadre, cards.pop(cadre.pk, None)) for cadre in cadres]
     # A card of the month about a cadre who has left the grid (or the service) since still shows.
     rows += [(card.cadre, card) for card in cards.values()]

@@ -1,6 +1,9 @@
 """Demo data of the supervision register (R10) and the inspections of grids (R22), in the showcase grid
 (长寨街道和平社区第1网格): the party organisation's and the grid team's entries about three cadres, and two
-inspections by the leading-group office, one followed up and closed, one open with corrections due.
+inspections by the leading-group office, one followed up and closed, one open with corrections due. Besides,
+two inspections of last month elsewhere (``last_month_steps``, played by the generator on their days): the
+office's regular inspection of a 广顺镇 grid, followed up and closed, and the liaison's random inspection in
+代化镇, its corrections still open.
 
 No random draw (``gen.rng`` is not touched): the rest of the demo stays as it was. The entries go through the
 services, so they are audited and written to the cadres' files as any other."""
@@ -143,3 +146,71 @@ def seed(gen):
         correct_by=today + timedelta(days=8),
     )
     gen.out(f"supervision register: {written} entries; inspections: 2")
+
+
+# Last month's inspections: (user, grid, kind, day, time, findings, corrections, days to correct, the follow-up
+# and its day and time, or None).
+LAST_MONTH = [
+    (
+        "office",
+        "522729101001001",  # 广顺镇南场社区第1网格
+        InspectionKind.REGULAR,
+        8,
+        "14:00",
+        "网格监督小组按月走访，民情日记有记录；公开栏的监督电话仍为旧号码，网格监督员名单未随人员调整更新。",
+        "一、更新公开栏监督电话；二、更新网格监督员名单并在公开栏公示。",
+        14,
+        ("经复查，公开栏监督电话和网格监督员名单均已更新，整改到位，予以销号。", 15, "10:00"),
+    ),
+    (
+        "liaison",
+        "522729104001001",  # 代化镇代化社区第1网格
+        InspectionKind.RANDOM,
+        13,
+        "10:00",
+        "随机抽查：网格监督员均能说出本网格的监督对象；民情日记本月尚无记录，入户走访不够经常。",
+        "监督员每月入户走访不少于两次，并如实记入民情日记，下次抽查时复核。",
+        30,
+        None,
+    ),
+]
+
+
+def last_month_steps(gen):
+    """``[(moment, call), ...]``: last month's inspections, on their days (``gen.last_month_at``)."""
+    steps = []
+    for username, code, kind, day, hhmm, findings, corrections, days, follow_up in LAST_MONTH:
+        grid = Area.objects.filter(code=code).first()
+        if grid is None or username not in gen.users:
+            continue
+        made = {}
+
+        def record(
+            username=username,
+            grid=grid,
+            kind=kind,
+            findings=findings,
+            corrections=corrections,
+            days=days,
+            made=made,
+        ):
+            today = timezone.localdate()
+            made["it"] = inspection_record(
+                actor=gen.users[username],
+                grid=grid,
+                kind=kind,
+                inspected_on=today,
+                findings=findings,
+                corrections=corrections,
+                correct_by=today + timedelta(days=days),
+            )
+
+        steps.append((gen.last_month_at(day, hhmm), record))
+        if follow_up is not None:
+            text, on, at = follow_up
+
+            def close(username=username, text=text, made=made):
+                inspection_follow_up(actor=gen.users[username], inspection=made["it"], follow_up=text)
+
+            steps.append((gen.last_month_at(on, at), close))
+    return steps

@@ -1,9 +1,10 @@
 """Inspections of grids (督促检查, R22): the list (kind, status, township; overdue flagged), the form in two
 steps (the grid, then the inspection with the grid's cadres), and the page with the follow-up form.
 
-Inspections are reached through jurisdiction (``Inspection.objects.for_user``): another township answers
-404. Inside it, recording is the inspectors' and the follow-up the inspectors' of the area or county
-commission staff's (403 otherwise)."""
+Inspections are reached through ``inspections.inspections_for`` (jurisdiction and recusal): another
+township, or an inspection naming a cadre the reader is conflicted with, answers 404. Inside it, recording
+is the inspectors' and the follow-up the inspectors' of the area or county commission staff's (403
+otherwise)."""
 
 from django.conf import settings
 from django.contrib import messages

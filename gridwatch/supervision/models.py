@@ -140,7 +140,8 @@ class CardStatus(models.TextChoices):
 class SupervisionCard(PublicModel):
     """The 《县领导干部社区网格表现情况监督卡》 (R11): one per cadre per month, filled item by item by the
     supervisors of the cadre's supervising grid and reviewed by the grid leader. ``month`` is the first day
-    of the month. Notes are encrypted: they are observations about a person."""
+    of the month. The notes, the overall remarks and the grid leader's remarks are encrypted: they are
+    observations about a person."""
 
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="supervision_cards"
@@ -182,7 +183,7 @@ class SupervisionCard(PublicModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    review_note = models.TextField(_("grid leader's remarks"), blank=True)
+    review_note = EncryptedTextField(_("grid leader's remarks"), blank=True)
 
     objects = ScopedManager()
     jurisdiction = Jurisdiction(area_path="grid__path")
@@ -302,7 +303,8 @@ class InspectionStatus(models.TextChoices):
 
 class Inspection(PublicModel):
     """The office's or a commission liaison's inspection of a grid (督促检查, R22): what was found, the
-    corrections required by a date, and the follow-up that closes it."""
+    corrections required by a date, and the follow-up that closes it. The three texts are encrypted: they
+    are about the grid and the cadres it names."""
 
     grid = models.ForeignKey(
         Area,
@@ -316,8 +318,8 @@ class Inspection(PublicModel):
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("inspected by"), on_delete=models.PROTECT, related_name="+"
     )
-    findings = models.TextField(_("findings"))
-    corrections = models.TextField(_("corrections required"), blank=True)
+    findings = EncryptedTextField(_("findings"))
+    corrections = EncryptedTextField(_("corrections required"), blank=True)
     correct_by = models.DateField(_("correct by"), null=True, blank=True)
     cadres = models.ManyToManyField(
         Cadre, verbose_name=_("cadres concerned"), blank=True, related_name="inspections"
@@ -325,7 +327,7 @@ class Inspection(PublicModel):
     status = models.CharField(
         _("status"), max_length=8, choices=InspectionStatus.choices, default=InspectionStatus.OPEN
     )
-    follow_up = models.TextField(_("follow-up"), blank=True)
+    follow_up = EncryptedTextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     followed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

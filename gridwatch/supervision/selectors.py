@@ -36,7 +36,8 @@ def month_range(month):
 
 def diary_list(*, user, grid=None, month=None, cadre=None):
     """The entries ``user`` may read, newest visit first; ``grid`` an Area, ``month`` a date inside the
-    month, ``cadre`` a cadre's id."""
+    month, ``cadre`` a cadre's id. Without whom the team talked to (the list shows what was heard only:
+    nothing else is decrypted for it)."""
     qs = diary_entries_for(user)
     if grid is not None:
         qs = qs.filter(grid=grid)
@@ -45,8 +46,10 @@ def diary_list(*, user, grid=None, month=None, cadre=None):
         qs = qs.filter(visited_on__gte=start, visited_on__lt=following)
     if cadre is not None:
         qs = qs.filter(cadre_id=cadre)
-    return qs.select_related("grid__parent", "cadre__unit", "author").order_by(
-        "-visited_on", "-created_at", "id"
+    return (
+        qs.defer("people_met")
+        .select_related("grid__parent", "cadre__unit", "author")
+        .order_by("-visited_on", "-created_at", "id")
     )
 
 

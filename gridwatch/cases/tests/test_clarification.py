@@ -155,7 +155,10 @@ def test_it_declines_with_a_note_tells_the_cadre_and_allows_a_new_request(
     assert not CadreFileEntry.objects.filter(kind=FileEntryKind.CLARIFICATION).exists()
     notification = Notification.objects.get(user=cadre_user)
     assert notification.subject == zh("Your request for a clarification was declined")
-    assert "单位内已作说明" in notification.body
+    # The notification (a plain table) says where to read the reason, not the reason.
+    assert "单位内已作说明" not in notification.body
+    assert notification.body == zh("The reason is on the finding's page.")
+    assert notification.link == reverse("cases:my_finding", args=[cleared.pk])
     again = svc.clarification_request(actor=cadre_user, report=cleared, reason="再次申请")
     assert again.status == ClarificationStatus.REQUESTED
     assert Clarification.objects.filter(report=cleared).count() == 2

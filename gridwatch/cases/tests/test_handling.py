@@ -371,7 +371,8 @@ def test_an_adverse_finding_goes_into_the_cadres_file_without_reporter_data(
         conclude(report, township_officer_a, finding=finding)
     entry = CadreFileEntry.objects.get(cadre=cadre_a, kind=FileEntryKind.FINDING)
     assert entry.details["finding"] == finding and entry.details["circle"] == "social"
-    assert entry.details["date"] == "2026-10-08" and entry.details["note"] == SUMMARY
+    assert entry.details["date"] == "2026-10-08" and entry.note == SUMMARY
+    assert "note" not in entry.details  # the summary is kept encrypted, never in the plain details
     assert entry.display_title == zh("Verified finding (%(circle)s): %(finding)s") % {
         "circle": zh("Social circle (社交圈)"),
         "finding": zh(Finding(finding).label),

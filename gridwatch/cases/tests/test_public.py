@@ -5,8 +5,9 @@ import re
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from gridwatch.audit.models import AuditEvent
+from gridwatch.audit.models import AnonymousTally, AuditEvent
 from gridwatch.cases import receipts
 from gridwatch.cases.models import Channel, Report, ReporterIdentity, ReportMessage
 from gridwatch.conftest import zh
@@ -266,10 +267,15 @@ def test_it_never_puts_the_code_in_a_url(client, as_user, county, county_officer
     assert urls and not [u for u in urls if code in u or code.replace("-", "") in u]
 
 
-def test_it_audits_a_public_report_without_naming_it(client, county):
+def test_it_counts_a_public_report_for_the_day_instead_of_logging_its_time(client, county):
+    """SECURITY.md item 1: an event per report, even naming none, keeps the report's time, and its place
+    among the staff's timed events gives that time back. The day's count is sealed into the chain later."""
+    events = AuditEvent.objects.count()
     post_report(client)
-    event = AuditEvent.objects.get(action="report.submit")
-    assert event.object_id == "" and event.actor_id is None
+    post_report(client)
+    assert AuditEvent.objects.count() == events
+    tally = AnonymousTally.objects.get(action="report.submit")
+    assert tally.day == timezone.localdate() and tally.count == 2 and tally.sealed_seq is None
 
 
 def test_it_makes_codes_of_at_least_112_bits():

@@ -48,8 +48,9 @@ def listed(client):
 
 
 def case_forms(body):
-    """The forms of a page that post to a case route (the language and sign-out forms are not)."""
-    return re.findall(r'<form[^>]*action="(/cases/[^"]*)"', body)
+    """The forms of a page that post to a case route (the language and sign-out forms are not), without the
+    fragment a form's address may end with (the section its answer opens at)."""
+    return [url.split("#")[0] for url in re.findall(r'<form[^>]*action="(/cases/[^"]*)"', body)]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""The demo county's synthetic units, posts and streets. Places are real (geography/reference); every
-unit's staff, every street number and every estate name here is made up for the demo."""
+"""The demo county's synthetic units, posts and streets, and what happened in it last month. Places are real
+(geography/reference); every unit's staff, every street number, every estate name and every report here is
+made up for the demo."""
 
 DC, DD, SC, SD, ST = "dept_chief", "dept_deputy", "section_chief", "section_deputy", "staff"
 
@@ -455,3 +456,415 @@ TEAM_NOTES = {
     "deputy": ["驻网格干部", "社区副主任", "驻社区工作队员"],
     "supervisor": ["退休干部", "党员代表", "居民代表", "楼栋长", "人大代表", "政协委员", "网格员"],
 }
+
+# -- last month ---------------------------------------------------------------------------------------------
+# What the county went through in the calendar month before the demo's day, which the analysis pack shows by
+# default (a meeting at the start of a month discusses the month before). ``generator.make_last_month`` plays
+# it through the services on the days it happened. A day is a working day of that month (1: the first, -1:
+# the last; no month has fewer than 16), a time is Beijing time.
+#
+# Reports: ``township`` is where the subject cadre is supervised; ``own``: the subject is one of the
+# township's own cadres, so the report goes to the county commission (routing.py); ``same_as``: the subject of
+# an earlier report; ``subject_name``: a person outside the registry, filed from ``grid``. ``intake``: who
+# took the report down (None: the public form); ``reporter``: a named reporter's name and phone (None:
+# anonymous). ``steps``: (day, time, user, step, details), each one service call (generator.LAST_MONTH_STEPS).
+LAST_MONTH_REPORTS = [
+    {
+        "key": "car",
+        "township": "522729001000",
+        "channel": "web",
+        "circle": "life",
+        "what": "多次在工作日中午开单位的公务车回家午休，车就停在小区楼下，邻居都看见过。",
+        "when": "本月以来的多个工作日中午",
+        "where": "县城锦顺路一带的小区",
+        "received": (1, "20:40"),
+        "intake": None,
+        "reporter": None,
+        "steps": [
+            (
+                2,
+                "09:30",
+                "cz_jiwei",
+                "accept",
+                {"disposal": "preliminary", "reason": "反映有时间、地点，可调取派车记录核实，予以初步核实。"},
+            ),
+            (
+                2,
+                "09:40",
+                "cz_jiwei",
+                "reply",
+                {
+                    "reply": "acceptance",
+                    "way": "message",
+                    "body": "您反映的问题已受理，我们将在规定时限内核实，结果会在这里告诉您。",
+                },
+            ),
+            (
+                6,
+                "15:00",
+                "cz_jiwei",
+                "note",
+                {"body": "已调取单位派车单和小区停车记录，与反映的时间基本吻合。"},
+            ),
+            (
+                9,
+                "10:00",
+                "cz_jiwei",
+                "conclude",
+                {
+                    "finding": "substantiated",
+                    "summary": "经调取派车单和停车记录并与本人谈话，其三次在工作日中午驾驶公务用车回家，"
+                    "属实；本人已作出书面检讨，所在单位已对其批评教育。",
+                },
+            ),
+            (
+                9,
+                "10:20",
+                "cz_jiwei",
+                "reply",
+                {
+                    "reply": "result",
+                    "way": "message",
+                    "body": "经核实，您反映的公车私用问题属实，所在单位已对其批评教育。感谢您的监督。",
+                },
+            ),
+            (9, "10:30", "cz_jiwei", "close", {}),
+        ],
+    },
+    {
+        "key": "car_again",
+        "township": "522729001000",
+        "same_as": "car",
+        "channel": "hotline",
+        "circle": "life",
+        "what": "来电反映该干部经常中午开公车回家，车停在小区里。",
+        "when": "近一段时间",
+        "where": "县城锦顺路一带的小区",
+        "received": (3, "10:15"),
+        "intake": "county_staff",
+        "reporter": None,
+        "steps": [
+            (
+                3,
+                "14:00",
+                "cz_jiwei",
+                "duplicate",
+                {"of": "car", "reason": "与已受理的网上反映为同一人同一事项，合并办理。"},
+            ),
+            (
+                3,
+                "14:10",
+                "cz_jiwei",
+                "reply",
+                {
+                    "reply": "result",
+                    "way": "message",
+                    "body": "您反映的问题此前已有群众反映并已受理，将合并办理，感谢您的监督。",
+                },
+            ),
+        ],
+    },
+    {
+        "key": "builder",
+        "township": "522729101000",
+        "channel": "hotline",
+        "circle": "social",
+        "what": "与镇上一家砂石场老板来往密切，经常一起吃饭打牌，听说对方还出钱帮他装修了房子。",
+        "when": "今年以来",
+        "where": "广顺镇街上的农家乐",
+        "received": (3, "11:00"),
+        "intake": "gs_jiwei",
+        "reporter": ("罗永福", "13985406217"),
+        "steps": [
+            (
+                4,
+                "09:30",
+                "gs_jiwei",
+                "accept",
+                {"disposal": "talk_letter", "reason": "反映的情况较笼统，先以谈话函询方式了解。"},
+            ),
+            (
+                4,
+                "09:45",
+                "gs_jiwei",
+                "reply",
+                {"reply": "acceptance", "way": "phone", "body": "电话告知反映人问题已受理，将按程序办理。"},
+            ),
+            (
+                10,
+                "16:00",
+                "gs_jiwei",
+                "note",
+                {"body": "已与本人谈话，其说明与该老板系同村发小，并提供了房屋装修合同和付款凭证。"},
+            ),
+            (
+                11,
+                "10:00",
+                "gs_jiwei",
+                "conclude",
+                {
+                    "finding": "not_substantiated",
+                    "summary": "经谈话函询并核对装修合同和付款凭证，其房屋装修费用由本人支付，未发现接受"
+                    "宴请或收受财物的情况，反映不属实。",
+                },
+            ),
+            (
+                11,
+                "15:00",
+                "gs_jiwei",
+                "reply",
+                {"reply": "result", "way": "phone", "body": "电话告知反映人核实结果，反映人表示理解。"},
+            ),
+            (11, "15:10", "gs_jiwei", "close", {}),
+            (
+                12,
+                "09:00",
+                "gs_jiwei",
+                "propose_clarification",
+                {"scope": "unit", "reason": "此事在其单位和所在村寨有一定传播，建议在单位内予以澄清。"},
+            ),
+            (
+                14,
+                "10:00",
+                "county_staff",
+                "approve_clarification",
+                {"scope": "unit", "on": 15, "note": "同意在其单位干部职工会上予以澄清。"},
+            ),
+        ],
+    },
+    {
+        "key": "fertiliser",
+        "township": "522729103000",
+        "own": True,
+        "channel": "letter",
+        "circle": "family",
+        "what": "其家属在摆所开农资店，以其名义向农户推销化肥，说不买会影响补贴发放。",
+        "when": "近几个月",
+        "where": "摆所镇街上",
+        "received": (2, "09:00"),
+        "intake": "county_staff",
+        "reporter": None,
+        "steps": [
+            (
+                3,
+                "10:00",
+                "county_staff",
+                "accept",
+                {"disposal": "preliminary", "reason": "反映涉及群众切身利益，予以初步核实。"},
+            ),
+            (
+                8,
+                "16:30",
+                "county_staff",
+                "note",
+                {"body": "走访购买化肥的农户五户，均表示系自愿购买，未听说与补贴挂钩。"},
+            ),
+            (
+                10,
+                "11:00",
+                "county_staff",
+                "conclude",
+                {
+                    "finding": "mistaken",
+                    "summary": "经走访农户并查阅营业执照，该农资店系另一位同姓村民经营，与其家庭无关，"
+                    "反映系误认，属错告。",
+                },
+            ),
+            (
+                10,
+                "11:20",
+                "county_staff",
+                "reply",
+                {
+                    "reply": "result",
+                    "way": "message",
+                    "body": "经核实，该农资店与被反映人及其家属无关，反映系误认。感谢您的监督。",
+                },
+            ),
+            (10, "11:30", "county_staff", "close", {}),
+        ],
+    },
+    {
+        "key": "road",
+        "township": "522729104000",
+        "channel": "in_person",
+        "circle": "family",
+        "what": "其弟弟承包了村里的通组路工程，村民议论是他打了招呼，路修好不久就开裂。",
+        "when": "今年以来",
+        "where": "代化镇的村里",
+        "received": (2, "10:30"),
+        "intake": "dh_jiwei",
+        "reporter": ("韦秀珍", "13985417730"),
+        "steps": [
+            (
+                3,
+                "09:00",
+                "dh_jiwei",
+                "accept",
+                {"disposal": "preliminary", "reason": "反映有具体线索，需调阅项目招投标资料初步核实。"},
+            ),
+            (
+                3,
+                "09:10",
+                "dh_jiwei",
+                "reply",
+                {"reply": "acceptance", "way": "phone", "body": "电话告知反映人问题已受理，核实后告知结果。"},
+            ),
+            (
+                7,
+                "15:30",
+                "dh_jiwei",
+                "note",
+                {"body": "已调阅项目招投标资料，正在向镇交通站了解施工方资质和验收情况。"},
+            ),
+        ],
+    },
+    {
+        "key": "banquet",
+        "township": "522729106000",
+        "own": True,
+        "channel": "hotline",
+        "circle": "life",
+        "what": "周末在村民家宴上喝醉了酒，和村民推推搡搡，有人拍了视频在群里传。",
+        "when": "上周六晚上",
+        "where": "鼓扬镇一村民家",
+        "received": (5, "10:00"),
+        "intake": "county_staff",
+        "reporter": None,
+        "steps": [
+            (5, "10:20", "county_staff", "urgent", {}),
+            (
+                5,
+                "10:40",
+                "county_staff",
+                "accept",
+                {"disposal": "preliminary", "reason": "视频已在群众中传播，作为重要事项优先核实。"},
+            ),
+            (7, "17:00", "county_staff", "note", {"body": "已调看现场视频，询问在场村民三人。"}),
+            (
+                9,
+                "16:00",
+                "county_staff",
+                "conclude",
+                {
+                    "finding": "partly",
+                    "summary": "经调看视频、询问在场村民，其当晚饮酒过量并与村民发生口角和拉扯，属实；"
+                    "反映的“动手打人”不属实。本人已向村民当面道歉。",
+                },
+            ),
+            (
+                9,
+                "16:20",
+                "county_staff",
+                "reply",
+                {
+                    "reply": "result",
+                    "way": "message",
+                    "body": "经核实，您反映的问题部分属实，已按规定处理。感谢您的监督。",
+                },
+            ),
+            (9, "16:30", "county_staff", "close", {}),
+        ],
+    },
+    {
+        "key": "village",
+        "township": "522729105000",
+        "subject_name": "某村村委会副主任（未提供姓名）",
+        "subject_unit_text": "白云山镇某村村民委员会",
+        "grid": "522729105001001",
+        "channel": "web",
+        "circle": "other",
+        "what": "村委会副主任在低保评定中优亲厚友，把自家亲戚评上了低保。",
+        "when": "今年低保评议时",
+        "where": "白云山镇某村",
+        "received": (6, "21:15"),
+        "intake": None,
+        "reporter": None,
+        "steps": [
+            (
+                7,
+                "10:00",
+                "bys_jiwei",
+                "transfer",
+                {
+                    "to": "白云山镇党委（村级干部按管理权限处理）",
+                    "reason": "反映对象为村干部，不在本平台监督的干部范围内，转镇党委按管理权限处理。",
+                },
+            ),
+            (
+                7,
+                "10:10",
+                "bys_jiwei",
+                "reply",
+                {
+                    "reply": "result",
+                    "way": "message",
+                    "body": "您反映的问题已转白云山镇党委按管理权限处理，感谢您的监督。",
+                },
+            ),
+        ],
+    },
+    {
+        "key": "teahouse",
+        "township": "522729209000",
+        "own": True,
+        "channel": "web",
+        "circle": "social",
+        "what": "赶集天常在集市旁的茶馆打牌，一打就是一下午，旁边的人说是在赌钱。",
+        "when": "最近几个赶集天",
+        "where": "敦操集市旁的茶馆",
+        "received": (-1, "21:30"),
+        "intake": None,
+        "reporter": None,
+        "steps": [],
+    },
+]
+
+# An important matter (重要事项) a township reported to the county at once: (day, time, user, township,
+# circle, title, details, the report whose subject it names, (day, time) the county acknowledged it).
+LAST_MONTH_URGENT = [
+    (
+        5,
+        "08:40",
+        "gy_jiwei",
+        "522729106000",
+        "life",
+        "镇干部酒后与村民发生推搡",
+        "据鼓扬社区网格员报告，镇里一名干部周六晚在村民家宴上饮酒过量，与村民发生推搡，现场有人拍摄视频并在"
+        "微信群传播，村民议论较多。镇纪委已了解情况，因涉及本镇干部，报县纪委处理。",
+        "banquet",
+        (5, "09:10"),
+    ),
+]
+
+# Sentiment diary entries of grid supervisors outside the showcase grid: (day, time, grid, place, whom,
+# what was heard, circle). None is about a named cadre.
+LAST_MONTH_DIARY = [
+    (
+        4,
+        "10:00",
+        "522729101001001",
+        "南场社区居委会",
+        "居民代表三人",
+        "居民知道有问题可以扫码或到社区反映，但说公开栏上的监督电话打不通，希望尽快更新；希望网格员多到小区走走。",
+        "",
+    ),
+    (
+        6,
+        "15:00",
+        "522729103001001",
+        "摆所镇街上农资店一带",
+        "农户两人",
+        "农户议论有干部家属卖化肥拉关系，经询问说不清是哪家，已提醒如有具体情况可向镇纪委反映。",
+        "family",
+    ),
+    (
+        8,
+        "09:30",
+        "522729106001001",
+        "鼓扬社区文化广场",
+        "村民五六人",
+        "村民还在议论上周末宴席上干部醉酒的事，有人说镇里已经在处理，多数人表示要看处理结果。",
+        "life",
+    ),
+]

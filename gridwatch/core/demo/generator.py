@@ -6,14 +6,20 @@ role_grant, liaison_create, cadre_link_user, totp_device_confirm), so the audit 
 and the R16 supervising grids come out exactly as in real use (about 16,000 queries: ~10 s of CPU for 830
 cadres, so no bulk shortcuts). The whole demo is written in one transaction: either it is all there or
 none of it is.
+
+The demo has a past: the county is set up as of the start of the month before last, and last month's
+reports, cases, cards, diary entries and inspections are written on the days they happened
+(``make_last_month``, travelling with time-machine), so that the analysis pack's default period, the last
+full month, has figures. What the demo logins find waiting is written on the day the demo is seeded.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -166,20 +172,31 @@ class _Generator:
             area_update(actor=None, area=county, supervision_phone="0854-12388")
 
     def run(self):
+        # time-machine is in the [test] extra, which ``make demo`` installs (pip install -e '.[test]'); it is
+        # imported here only, so the application never needs it. The services date what they write with
+        # ``timezone.now()``: travelling is how the demo's past gets its own dates, in its audit events too.
+        import time_machine
+
         from gridwatch.geography.reference import load_reference
 
-        areas = load_reference(actor=None)
-        self.out(f"areas: {len(areas.created)} created from the reference file")
-        self.set_county_phone()
-        self.grids = self.make_grids()
-        self.out(f"grids: {len(self.grids)}")
-        self.make_teams()
-        self.units = self.make_units()
-        self.cadres = self.make_cadres()
-        self.out(f"units: {len(self.units)}, cadres: {len(self.cadres)}")
-        self.make_history()
-        self.make_accounts()
-        self.make_relations_and_round()
+        # The county was set up at the start of the month before last and used through last month, which the
+        # analysis pack shows by default; everything after ``make_last_month`` happens today. The past is
+        # written first, so the audit chain's times run in the order of its sequence numbers.
+        with time_machine.travel(self.set_up_at(), tick=True):
+            areas = load_reference(actor=None)
+            self.out(f"areas: {len(areas.created)} created from the reference file")
+            self.set_county_phone()
+            self.grids = self.make_grids()
+            self.out(f"grids: {len(self.grids)}")
+            self.make_teams()
+            self.units = self.make_units()
+            self.cadres = self.make_cadres()
+            self.out(f"units: {len(self.units)}, cadres: {len(self.cadres)}")
+            self.make_history()
+            self.make_accounts()
+            self.make_relations()
+        self.make_last_month(time_machine)
+        self.make_round()
         self.make_reports()
         self.make_diary()
         self.make_case_handling()
@@ -202,6 +219,11 @@ class _Generator:
         from gridwatch.accounts.models import User
 
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=self.password_hash)
+        # The reporters' anonymous actions of the days that are over go into the audit chain, as the periodic
+        # job would have done each night (``audit_seal_tallies``).
+        from gridwatch.audit.services import tallies_seal
+
+        tallies_seal()
         return {
             "grids": len(self.grids),
             "units": len(self.units),
@@ -633,9 +655,10 @@ class _Generator:
             cadre=None,
         )
 
-    def make_relations_and_round(self):
+    def make_relations(self):
+        """Relations declared by four users (recusal at work): made with the accounts, before any report."""
         from gridwatch.people.models import Cadre
-        from gridwatch.people.services import relation_declare, round_open, unit_submit
+        from gridwatch.people.services import relation_declare
 
         cadres = list(
             Cadre.objects.filter(status="serving")
@@ -658,6 +681,11 @@ class _Generator:
             relation_declare(
                 actor=self.users[username], user=self.users[username], cadre=cadre, kind=kind, note=note
             )
+
+    def make_round(self):
+        """This year's collection round, open, with some units' forms in."""
+        from gridwatch.people.services import round_open, unit_submit
+
         today = timezone.localdate()
         rnd = round_open(
             actor=self.users["county_staff"],
@@ -670,6 +698,301 @@ class _Generator:
             unit = Unit.objects.get(name=name)
             actor = self.users["finance_liaison"] if name == "县财政局" else self.users["county_staff"]
             unit_submit(actor=actor, round=rnd, unit=unit)
+
+    # -- the past ----------------------------------------------------------------------------------
+    @staticmethod
+    def month_days(first):
+        """The working days of the month beginning on ``first``, in order."""
+        from gridwatch.core.workdays import is_working_day
+
+        days, day = [], first
+        while day.month == first.month:
+            if is_working_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+    def set_up_at(self):
+        """When the county was set up: 09:00 on the first working day of the month before last."""
+        today = timezone.localdate()
+        last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        before = (last - timedelta(days=1)).replace(day=1)
+        return self._at(self.month_days(before)[0], "09:00")
+
+    @staticmethod
+    def _at(day, hhmm):
+        hour, minute = (int(part) for part in hhmm.split(":"))
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    def last_month_at(self, day, hhmm):
+        """The moment ``hhmm`` (Beijing time) of working day ``day`` of last month (1: the first, -1: the
+        last); a day past the month's last working day is its last."""
+        days = self.last_month_days
+        index = day - 1 if day > 0 else len(days) + day
+        return self._at(days[max(0, min(index, len(days) - 1))], hhmm)
+
+    def make_last_month(self, time_machine):
+        """Last month as the county lived it, each step through its service on its own day and time
+        (``time_machine.travel``, no tick): eight reports across the townships and channels and their
+        handling (data.LAST_MONTH_REPORTS: four findings, one of them cleared by a clarification, a duplicate,
+        a report passed on, one still being verified and one waiting for triage), a township's urgent matter,
+        diary entries, supervision cards of a 广顺镇 grid and two inspections. The steps of every part are
+        put in the order of their times and played in that order, so that no audit event is dated before
+        the one it follows. No draw from ``self.rng``: the rest of the demo stays as it was."""
+        from gridwatch.supervision import demo_cards, demo_register
+
+        today = timezone.localdate()
+        self.last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        self.last_month_days = self.month_days(self.last_month)
+        steps = self.last_month_cases() + self.last_month_diary()
+        steps += demo_cards.last_month_steps(self)
+        steps += demo_register.last_month_steps(self)
+        if not steps:
+            return
+        steps.sort(key=lambda step: step[0])  # stable: steps at the same moment keep their order
+        with time_machine.travel(steps[0][0], tick=False) as traveller:
+            for at, step in steps:
+                traveller.move_to(at)
+                step()
+        self.out(
+            f"last month ({self.last_month:%Y-%m}): {len(steps)} steps, {len(self.last_month_reports)} reports"
+        )
+
+    def last_month_subjects(self):
+        """The subject cadre of each report of ``data.LAST_MONTH_REPORTS`` that names one, by key: a serving
+        cadre without an account, supervised in the township (one of its own where ``own``; otherwise of a
+        county unit, outside the showcase grid), whom no demo user declared a relation to; section-level
+        leaders first, then by ``CADRE_ORDER``. A report without a candidate is left out."""
+        from django.db.models import Case, IntegerField, Value, When
+
+        from gridwatch.geography.models import Area
+        from gridwatch.people.models import Cadre, DeclaredRelation
+
+        townships = {
+            a.code: a for a in Area.objects.filter(code__in={r["township"] for r in data.LAST_MONTH_REPORTS})
+        }
+        leaders_first = Case(
+            When(rank__in=[data.SC, data.SD], then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        chosen = {}
+        for spec in data.LAST_MONTH_REPORTS:
+            if "same_as" in spec:
+                if spec["same_as"] in chosen:
+                    chosen[spec["key"]] = chosen[spec["same_as"]]
+                continue
+            if "subject_name" in spec:
+                continue
+            township = townships[spec["township"]]
+            pool = (
+                Cadre.objects.filter(
+                    status="serving", user__isnull=True, supervising_path__startswith=township.path
+                )
+                .exclude(supervising_grid__code=SHOWCASE_GRID)
+                .exclude(id__in=DeclaredRelation.objects.values("cadre_id"))
+                .exclude(pk__in=[c.pk for c in chosen.values()])
+                .exclude(pk__in=[u.head_id for u, *_ in self.units if u.head_id])
+            )
+            if spec.get("own"):
+                pool = pool.filter(unit__kind="township", unit__area=township)
+            else:
+                pool = pool.exclude(unit__kind="township")
+            cadre = (
+                pool.select_related("supervising_grid", "unit").order_by(leaders_first, *CADRE_ORDER).first()
+            )
+            if cadre is not None:
+                chosen[spec["key"]] = cadre
+        return chosen
+
+    def last_month_cases(self):
+        """The steps of last month's reports, urgent matter and clarification: ``[(moment, call), ...]``."""
+        from gridwatch.cases.services import report_submit
+        from gridwatch.geography.models import Area, Level
+
+        county = Area.objects.get(level=Level.COUNTY)
+        subjects = self.last_month_subjects()
+        self.last_month_reports = made = {}
+        steps = []
+        for spec in data.LAST_MONTH_REPORTS:
+            cadre = subjects.get(spec["key"])
+            if cadre is None and "subject_name" not in spec:
+                continue
+            if "subject_name" in spec:
+                grid = Area.objects.get(code=spec["grid"])
+            else:
+                grid = cadre.supervising_grid
+            reporter = spec["reporter"] or ("", "")
+
+            def submit(spec=spec, cadre=cadre, grid=grid, reporter=reporter):
+                made[spec["key"]], _code = report_submit(
+                    actor=self.users[spec["intake"]] if spec["intake"] else None,
+                    channel=spec["channel"],
+                    circle=spec["circle"],
+                    what=spec["what"],
+                    when=spec["when"],
+                    where=spec["where"],
+                    grid=grid,
+                    subject_cadre=cadre,
+                    subject_name=spec.get("subject_name", ""),
+                    subject_unit_text=spec.get("subject_unit_text", ""),
+                    reporter_name=reporter[0],
+                    reporter_phone=reporter[1],
+                    fallback_path=county.path,
+                )
+
+            steps.append((self.last_month_at(*spec["received"]), submit))
+            for day, hhmm, username, step, details in spec["steps"]:
+                call = functools.partial(
+                    LAST_MONTH_STEPS[step], self, made, spec["key"], self.users[username], **details
+                )
+                steps.append((self.last_month_at(day, hhmm), call))
+        steps += self.last_month_urgent(subjects)
+        return steps
+
+    def last_month_urgent(self, subjects):
+        from gridwatch.geography.models import Area
+        from gridwatch.monthly.services import urgent_matter_acknowledge, urgent_matter_create
+
+        steps = []
+        for day, hhmm, username, code, circle, title, details, about, acknowledged in data.LAST_MONTH_URGENT:
+            matter = {}
+
+            def create(
+                username=username,
+                code=code,
+                circle=circle,
+                title=title,
+                details=details,
+                about=about,
+                matter=matter,
+            ):
+                matter["it"] = urgent_matter_create(
+                    actor=self.users[username],
+                    area=Area.objects.get(code=code),
+                    circle=circle,
+                    title=title,
+                    details=details,
+                    cadre=subjects.get(about),
+                )
+
+            def acknowledge(matter=matter):
+                urgent_matter_acknowledge(actor=self.users["county_staff"], matter=matter["it"])
+
+            steps.append((self.last_month_at(day, hhmm), create))
+            steps.append((self.last_month_at(*acknowledged), acknowledge))
+        return steps
+
+    def last_month_diary(self):
+        """Diary entries of grid supervisors outside the showcase grid, on the days of their visits."""
+        from gridwatch.geography.models import Area
+        from gridwatch.supervision.services import diary_entry_create
+
+        steps = []
+        for day, hhmm, code, place, people_met, heard, circle in data.LAST_MONTH_DIARY:
+            username = f"wg{code}_s1"
+            if username not in self.users:
+                continue
+
+            def write(
+                username=username, code=code, place=place, people_met=people_met, heard=heard, circle=circle
+            ):
+                diary_entry_create(
+                    actor=self.users[username],
+                    grid=Area.objects.get(code=code),
+                    visited_on=timezone.localdate(),
+                    place=place,
+                    people_met=people_met,
+                    heard=heard,
+                    circle=circle,
+                )
+
+            steps.append((self.last_month_at(day, hhmm), write))
+        return steps
+
+
+# The steps of ``data.LAST_MONTH_REPORTS``: each takes the generator, the reports made so far (by key), the
+# report's key and the acting user, and calls one service (the acceptance assigns the handler first).
+def _accept(gen, made, key, actor, *, disposal, reason):
+    from gridwatch.cases import handling
+
+    report = handling.report_assign(actor=actor, report=made[key], handler=actor)
+    made[key] = handling.report_dispose(actor=actor, report=report, disposal=disposal, reason=reason)
+
+
+def _reply(gen, made, key, actor, *, reply, way, body):
+    from gridwatch.cases import handling
+
+    made[key] = handling.report_reply(
+        actor=actor, report=made[key], reply=reply, way=way, body=body, given_on=timezone.localdate()
+    )
+
+
+def _note(gen, made, key, actor, *, body):
+    from gridwatch.cases import handling
+
+    handling.report_note_add(actor=actor, report=made[key], body=body)
+
+
+def _conclude(gen, made, key, actor, *, finding, summary):
+    from gridwatch.cases import handling
+
+    made[key] = handling.report_conclude(actor=actor, report=made[key], finding=finding, summary=summary)
+
+
+def _close(gen, made, key, actor):
+    from gridwatch.cases import handling
+
+    made[key] = handling.report_close(actor=actor, report=made[key])
+
+
+def _duplicate(gen, made, key, actor, *, of, reason):
+    from gridwatch.cases import triage
+
+    made[key] = triage.report_mark_duplicate(actor=actor, report=made[key], original=made[of], reason=reason)
+
+
+def _transfer(gen, made, key, actor, *, to, reason):
+    from gridwatch.cases import triage
+
+    made[key] = triage.report_transfer(actor=actor, report=made[key], to_body=to, reason=reason)
+
+
+def _urgent(gen, made, key, actor):
+    from gridwatch.cases import triage
+
+    made[key] = triage.report_triage(actor=actor, report=made[key], urgent=True)
+
+
+def _propose_clarification(gen, made, key, actor, *, scope, reason):
+    from gridwatch.cases import clarifications
+
+    clarifications.clarification_propose(actor=actor, report=made[key], reason=reason, scope=scope)
+
+
+def _approve_clarification(gen, made, key, actor, *, scope, on, note):
+    from gridwatch.cases import clarifications
+    from gridwatch.cases.models import Clarification
+
+    clarifications.clarification_approve(
+        actor=actor,
+        clarification=Clarification.objects.get(report=made[key], status="proposed"),
+        scope=scope,
+        clarified_on=gen.last_month_at(on, "09:00").date(),
+        note=note,
+    )
+
+
+LAST_MONTH_STEPS = {
+    "accept": _accept,
+    "reply": _reply,
+    "note": _note,
+    "conclude": _conclude,
+    "close": _close,
+    "duplicate": _duplicate,
+    "transfer": _transfer,
+    "urgent": _urgent,
+    "propose_clarification": _propose_clarification,
+    "approve_clarification": _approve_clarification,
+}
 
 
 REPORTS = [

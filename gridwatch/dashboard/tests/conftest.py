@@ -85,8 +85,9 @@ def diary(author, grid, *, visited_on=None, cadre=None):
     )
 
 
-def inspection(inspector, grid, *, inspected_on=None, kind="regular", correct_by=None):
-    return Inspection.objects.create(
+def inspection(inspector, grid, *, inspected_on=None, kind="regular", correct_by=None, cadres=()):
+    """An inspection of ``grid`` in the period (open when ``correct_by`` is given), naming ``cadres``."""
+    created = Inspection.objects.create(
         grid=grid,
         kind=kind,
         inspected_on=inspected_on or in_period(),
@@ -96,6 +97,9 @@ def inspection(inspector, grid, *, inspected_on=None, kind="regular", correct_by
         correct_by=correct_by,
         status="open" if correct_by else "closed",
     )
+    if cadres:
+        created.cadres.set(cadres)
+    return created
 
 
 def urgent_matter(area, cadre, reporter, *, day=None):

@@ -198,6 +198,29 @@ def test_it_counts_cards_diary_entries_and_inspections(
     assert s["inspections_overdue_now"] == listed == 2
 
 
+def test_it_leaves_out_the_inspections_naming_a_cadre_the_reader_is_recused_from(
+    office, county_officer, township_officer_a, grid_a, grid_b, cadre_a, cadre_b
+):
+    """As the inspections' list does: an inspection naming a cadre the reader declared a relation to is not
+    counted for them, in the period or now; an unrelated reader of the same area counts it."""
+    DeclaredRelation.objects.create(user=county_officer, cadre=cadre_a)
+    inspection(office, grid_a, correct_by=yesterday(), cadres=[cadre_a])
+    inspection(office, grid_b, kind="random", cadres=[cadre_b])
+    inspection(
+        office, grid_a, inspected_on=before_period(), correct_by=yesterday(), cadres=[cadre_b, cadre_a]
+    )
+    related = pack_of(county_officer)["supervision"]
+    assert related["inspections_total"] == 1
+    assert related["inspections"] == {"regular": 0, "random": 1}
+    assert related["inspections_open_now"] == related["inspections_overdue_now"] == 0
+    listed = inspection_selectors.inspection_list(user=county_officer).count()
+    assert listed == 1
+    unrelated = pack_of(township_officer_a)["supervision"]
+    assert unrelated["inspections_total"] == 1 and unrelated["inspections"]["regular"] == 1
+    assert unrelated["inspections_open_now"] == unrelated["inspections_overdue_now"] == 2
+    assert pack_of(office)["supervision"]["inspections_total"] == 2
+
+
 def test_it_counts_notices_follow_ups_and_the_cadres_at_the_ladders_thresholds(office, cadre_a, cadre_b):
     for _i in range(3):
         notice(cadre_a)
@@ -252,9 +275,19 @@ def test_it_holds_counts_only(office, county, cadre_a):
         assert cadre_a.name not in text
 
 
-def _queries(user):
+def _queries(user, *, record=False):
     with CaptureQueriesContext(connection) as captured:
-        pack_of(user, with_names=True)
+        if record:
+            selectors.analysis_pack(
+                user=user,
+                period=period(),
+                township=None,
+                townships=selectors.pack_townships(user),
+                today=today(),
+                record=True,
+            )
+        else:
+            pack_of(user, with_names=True)
     return len(captured)
 
 
@@ -263,7 +296,7 @@ def _more_rows(cadre, grid, author, n):
         report(cadre, overdue=bool(i % 2), circle=["social", "life"][i % 2])
         notice(cadre, overdue_follow_up=bool(i % 2))
         diary(author, grid)
-        inspection(author, grid, correct_by=yesterday())
+        inspection(author, grid, correct_by=yesterday(), cadres=[cadre])
 
 
 def test_it_costs_the_same_number_of_queries_with_few_and_many_rows(office, cadre_a, cadre_b, grid_a, grid_b):
@@ -274,3 +307,21 @@ def test_it_costs_the_same_number_of_queries_with_few_and_many_rows(office, cadr
     _more_rows(cadre_b, grid_b, office, 6)
     assert _queries(office) == few
     assert few <= 20
+
+
+def test_it_keeps_a_snapshots_cadres_in_the_same_number_of_queries_with_few_and_many_rows(
+    office, county_officer, cadre_a, cadre_b, grid_a, grid_b
+):
+    """A meeting's snapshot keeps the cadres of every section counted, the inspections' included, each in
+    one query whatever the number of rows; recusal costs the pack no query either."""
+    DeclaredRelation.objects.create(user=county_officer, cadre=cadre_b)
+    _more_rows(cadre_a, grid_a, office, 1)
+    _queries(office, record=True)
+    _queries(county_officer)
+    few, few_recorded, few_recused = _queries(office), _queries(office, record=True), _queries(county_officer)
+    _more_rows(cadre_a, grid_a, office, 6)
+    _more_rows(cadre_b, grid_b, office, 6)
+    assert _queries(office, record=True) == few_recorded
+    assert _queries(county_officer) == few_recused
+    # One query more per section whose cadres it keeps (cases, cards, diary, inspections, notices, urgent).
+    assert few_recorded <= few + 6

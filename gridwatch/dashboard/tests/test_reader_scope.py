@@ -200,9 +200,11 @@ def test_it_checks_a_snapshots_recusal_in_one_query(
     notice(cadre_b)
     diary(office, grid_a, cadre=cadre_a)
     make_card(checklist, cadre_a, grid_a, month=period().start, author=grid_supervisor)
+    inspection(office, grid_a, cadres=[cadre_a])
     snapshot = record(office, county).snapshot
-    assert set(snapshot["counted"]) == {"cases", "cards", "diary", "warnings", "urgent"}
+    assert set(snapshot["counted"]) == {"cases", "cards", "diary", "warnings", "urgent", "inspections"}
     assert str(cadre_a.pk) in snapshot["counted"]["diary"] and str(cadre_a.pk) in snapshot["counted"]["cards"]
+    assert snapshot["counted"]["inspections"] == [str(cadre_a.pk)]
     selectors.pack_roles(county_officer)  # the roles, read once per request by the view's permission check
     with CaptureQueriesContext(connection) as captured:
         shown = selectors.snapshot_for_reader(county_officer, snapshot)
@@ -318,3 +320,74 @@ def test_a_grid_post_beside_the_liaison_link_adds_no_section(
     GridTeamMember.objects.create(grid=grid_b, user=liaison_a, role="leader")
     urgent_matter(township_a, cadre_a, township_officer_a)
     assert "urgent" not in pack_of(liaison_a)["monthly"]
+
+
+# ------------------------------------------------------------------------------ inspections' recusal
+
+
+def test_it_hides_a_meetings_inspections_from_a_reader_related_to_a_cadre_they_name(
+    as_user, office, county, county_officer, grid_a, grid_b, cadre_a, cadre_b
+):
+    """A meeting recorded by the office counts an inspection naming cadre A: a county officer related to A
+    reads the meeting without the inspections' figures (and with the note), as their own list and pack
+    leave that inspection out; another county officer reads them."""
+    unrelated = make_user("county_2", role=Role.COUNTY_STAFF, area=county)
+    DeclaredRelation.objects.create(user=county_officer, cadre=cadre_a)
+    inspection(office, grid_a, cadres=[cadre_a], correct_by=today())
+    inspection(office, grid_b, kind="random", cadres=[cadre_b])
+    report(cadre_b)
+    meeting = record(office, county)
+    assert meeting.snapshot["supervision"]["inspections_total"] == 2
+    assert sorted(meeting.snapshot["counted"]["inspections"]) == sorted([str(cadre_a.pk), str(cadre_b.pk)])
+    note = zh("Some figures of this record are not shown to you: you are recused from a matter they count.")
+    body = as_user(county_officer).get(_detail(meeting)).content.decode()
+    assert _label(zh("Inspections in the period")) not in body
+    assert _label(zh("Corrections overdue now")) not in body
+    assert note in body
+    # The other sections stay: none of them counts cadre A.
+    assert 'id="cases"' in body and _label(zh("Sentiment diary entries")) in body
+    assert str(cadre_a.pk) not in body
+    shown = selectors.snapshot_for_reader(county_officer, meeting.snapshot)
+    assert not any(key.startswith("inspections") for key in shown["supervision"]) and shown["recused"]
+    other = as_user(unrelated).get(_detail(meeting)).content.decode()
+    assert _label(zh("Inspections in the period")) in other and note not in other
+    assert "recused" not in selectors.snapshot_for_reader(unrelated, meeting.snapshot)
+
+
+def test_it_hides_a_township_meetings_inspections_from_a_township_officer_related_to_a_cadre_named(
+    as_user, office, township_a, township_officer_a, liaison_a, grid_a, cadre_a
+):
+    DeclaredRelation.objects.create(user=township_officer_a, cadre=cadre_a)
+    inspection(office, grid_a, cadres=[cadre_a])
+    meeting = record(office, township_a)
+    assert meeting.snapshot["supervision"]["inspections_total"] == 1
+    body = as_user(township_officer_a).get(_detail(meeting)).content.decode()
+    assert _label(zh("Inspections in the period")) not in body
+    assert (
+        _label(zh("Inspections in the period")) in as_user(liaison_a).get(_detail(meeting)).content.decode()
+    )
+
+
+def test_it_keeps_a_meetings_inspections_for_a_reader_related_to_no_cadre_they_name(
+    office, county, county_officer, grid_a, cadre_a, cadre_b
+):
+    """An inspection naming no cadre, or another cadre, hides nothing."""
+    DeclaredRelation.objects.create(user=county_officer, cadre=cadre_b)
+    inspection(office, grid_a)
+    inspection(office, grid_a, cadres=[cadre_a])
+    shown = selectors.snapshot_for_reader(county_officer, record(office, county).snapshot)
+    assert shown["supervision"]["inspections_total"] == 2 and "recused" not in shown
+
+
+def test_it_hides_the_inspections_of_a_snapshot_that_did_not_keep_their_cadres(
+    office, county, county_officer, grid_a, cadre_b
+):
+    """A meeting recorded before the inspections' cadres were kept cannot be checked: its inspections'
+    figures stay hidden (fail closed); its other sections, checked, are shown."""
+    inspection(office, grid_a)
+    report(cadre_b)
+    snapshot = record(office, county).snapshot
+    del snapshot["counted"]["inspections"]
+    shown = selectors.snapshot_for_reader(county_officer, snapshot)
+    assert "inspections_total" not in shown["supervision"] and shown["recused"]
+    assert shown["cases"]["received"] == 1 and "diary" in shown["supervision"]

@@ -8,10 +8,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from gridwatch.accounts.models import Notification
+from gridwatch.accounts.jurisdiction import forget_scope
+from gridwatch.accounts.models import Notification, RoleAssignment
+from gridwatch.accounts.roles import Role
 from gridwatch.conftest import zh
 from gridwatch.formal_warnings import services
 from gridwatch.formal_warnings.case_panel import warning_panel
+from gridwatch.people.models import DeclaredRelation, RelationKind
 
 from .conftest import PROBLEM, SENTINEL, proposed
 
@@ -53,9 +56,12 @@ def test_an_issued_notice_shows_on_the_case_and_the_handler_is_told(
     notice_url = reverse("formal_warnings:detail", args=[notice.pk])
     assert notice.reference in page and notice_url in page and zh("followed: a notice was issued") in page
     assert reverse("formal_warnings:issue", args=[handled.pk]) not in page
-    # A grid supervisor reads the case but not the notices: the reference, without the link.
+    # A grid supervisor reads the case but no notices: that one was issued, nothing of the notice (its number
+    # is the cadre's count of notices in force, its status would tell of an appeal).
     page = case_page(as_user, grid_supervisor, handled)
-    assert notice.reference in page and notice_url not in page
+    assert zh("followed: a notice was issued") in page
+    assert notice.reference not in page and notice_url not in page
+    assert zh("notice no. %(ordinal)s", ordinal=notice.ordinal) not in page
 
     told = Notification.objects.get(user=township_officer_a)
     assert notice.reference in told.subject and handled.reference in told.subject
@@ -64,11 +70,14 @@ def test_an_issued_notice_shows_on_the_case_and_the_handler_is_told(
 
 
 def test_a_declined_proposal_shows_why_on_the_case_and_the_notification_copies_no_reason(
-    as_user, handled, office, township_officer_a
+    as_user, handled, office, township_officer_a, grid_supervisor
 ):
     services.proposal_decline(actor=office, report=handled, reason=REASON)
     page = case_page(as_user, township_officer_a, handled)
     assert REASON in page and str(office) in page and zh("declined: no notice issued") in page
+    # A reader of the case who reads no notices learns it was declined, not why or by whom.
+    page = case_page(as_user, grid_supervisor, handled)
+    assert zh("declined: no notice issued") in page and REASON not in page and str(office) not in page
     told = Notification.objects.get(user=township_officer_a)
     assert handled.reference in told.subject
     assert told.link == reverse("cases:case_detail", args=[handled.pk])
@@ -106,3 +115,23 @@ def test_the_panel_costs_a_fixed_number_of_queries(state, handled, office, towns
         with CaptureQueriesContext(connection) as queries:
             panel = warning_panel(request, handled)
         assert panel is not None and len(queries) <= most, (user, [q["sql"] for q in queries])
+
+
+@pytest.mark.parametrize("change", ["declared relation", "post lost", "liaison of the cadre's unit"])
+def test_a_handler_who_no_longer_handles_the_case_is_not_told(
+    change, as_user, handled, office, township_officer_a, cadre_a, unit_a
+):
+    if change == "declared relation":
+        DeclaredRelation.objects.create(
+            user=township_officer_a, cadre=cadre_a, kind=RelationKind.choices[0][0]
+        )
+    elif change == "post lost":
+        RoleAssignment.objects.filter(user=township_officer_a).delete()
+    else:
+        RoleAssignment.objects.create(user=township_officer_a, role=Role.UNIT_LIAISON, unit=unit_a)
+    forget_scope(township_officer_a)
+    notice = services.notice_issue(actor=office, report=handled, problem=PROBLEM)
+    told = Notification.objects.filter(user=township_officer_a)
+    assert not told.filter(link=reverse("cases:case_detail", args=[handled.pk])).exists()
+    assert not [n for n in told if handled.reference in n.subject]
+    assert notice.reference  # issued all the same
