@@ -639,7 +639,7 @@ BREAKDOWN = (
     ),
     ("submit", "`services.report_submit` (one transaction)", "services", "report_submit", ""),
     ("route", "of which the routing (`routing.route`: conflicts of interest)", "services", "route", "submit"),
-    ("audit", "of which the audit event (hash chain)", "services", "audit_log", "submit"),
+    ("audit", "of which the audit count (the day's anonymous tally)", "services", "audit_count", "submit"),
     ("render", "the answer page (`render`)", "views", "render", ""),
 )
 

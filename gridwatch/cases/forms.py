@@ -42,14 +42,18 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     # No circle is preselected: the reporter picks one (the first would otherwise be sent unread).
+    # The resident is told what is missing in words of the form, not "This field is required."
     circle = forms.ChoiceField(
-        label=_("Which part of life it concerns"), choices=[("", _("Choose…")), *Circle.choices]
+        label=_("Which part of life it concerns"),
+        choices=[("", _("Choose…")), *Circle.choices],
+        error_messages={"required": _("Choose which part of life it concerns.")},
     )
     what = forms.CharField(
         label=_("What happened"),
         max_length=WHAT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Facts you saw or heard: who, what, and anyone who can confirm it."),
+        error_messages={"required": _("Write what happened.")},
     )
     when = forms.CharField(label=_("When"), max_length=100, required=False)
     where = forms.CharField(label=_("Where"), max_length=200, required=False)
