@@ -115,7 +115,7 @@ def _report_writes(request):
         _floor_capture(request)
     sql, params, _names = _FLOOR["cache"]  # the cache's ``add``: (key, value, expires, now)
     with connection.cursor() as cursor:
-        for prefix in ("cases:submitted:", "cases:submit-hour:"):
+        for prefix in ("cases:submitted:", "cases:submit-clock-hour:"):
             cursor.execute(sql, [f":1:{prefix}{secrets.token_hex(32)}", *params[1:]])
     # No savepoint when the one-commit view has begun the transaction already.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:

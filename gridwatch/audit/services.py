@@ -1,5 +1,6 @@
 """The audit trail: ``audit_log`` appends one event to the hash chain; ``verify_chain`` checks it."""
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -98,11 +99,17 @@ def audit_count(*, action):
     raise RuntimeError(f"could not count {action!r}")
 
 
+# Days left unsealed after they end: a write begun just before midnight (its day's first of its kind, a row a
+# seal could not yet see) commits before the seal, and a cron host's clock ahead of the web hosts' cannot seal a
+# day still being counted. One event a day, whatever the timing.
+SEAL_GRACE_DAYS = 1
+
+
 def tallies_seal(today=None):
-    """Write each past day's anonymous counts into the chain: one event a day (``TALLY_ACTION``) with the
-    day and the count of each action, and mark the rows sealed with its sequence number. Idempotent; the
-    days are sealed in order. Returns the number of days sealed."""
-    today = today or timezone.localdate()
+    """Write the anonymous counts of each day ended more than ``SEAL_GRACE_DAYS`` ago into the chain: one
+    event a day (``TALLY_ACTION``) with the day and the count of each action, and mark the rows sealed with
+    its sequence number. Idempotent; the days are sealed in order. Returns the number of days sealed."""
+    today = (today or timezone.localdate()) - datetime.timedelta(days=SEAL_GRACE_DAYS)
     sealed = 0
     while True:
         with transaction.atomic():

@@ -17,11 +17,11 @@ Throttles key on a keyed hash of the client address that changes every day, and 
 """
 
 import base64
+import datetime
 import hashlib
 import hmac
 import re
 import secrets
-import time
 
 from django.contrib.auth.hashers import check_password
 from django.core import signing
@@ -40,7 +40,6 @@ LEGACY_CODE_LENGTH = 20
 CODE_INPUT = re.compile(rf"^(?:[{ALPHABET}]{{{CODE_LENGTH}}}|[{ALPHABET}]{{{LEGACY_CODE_LENGTH}}})$")
 
 REPORTS_PER_SOURCE_PER_HOUR = 5
-SUBMISSION_WINDOW = 3600
 WRONG_CODES_ALLOWED = 10
 WRONG_CODE_LOCK_SECONDS = 15 * 60
 
@@ -127,7 +126,9 @@ def submission_claim(token):
     key = _submission_key(token)
     if key is None:
         return "invalid"
-    if cache.add(key, 1, SUBMISSION_MAX_AGE):
+    # Kept at least as long as a token is valid, and until a midnight: the cache row's expiry says the day a
+    # report was filed at most, never its time (SECURITY.md item 1; production's cache is a database table).
+    if cache.add(key, 1, until_midnight(days=SUBMISSION_MAX_AGE // 86400 + 1)):
         return "ok"
     # The database cache of production also answers False when it could not write at all (a locked SQLite
     # database: Django swallows the error). Only a key that is there means a report was filed with this
@@ -149,23 +150,30 @@ def _source(request, purpose):
     return keyed_hash(client_ip(request), f"cases-source:{purpose}:{day}")
 
 
+def until_midnight(days=1):
+    """Seconds from now to local midnight ``days`` days on: a cache entry written with it expires at a day's
+    boundary, whenever it was written, so its expiry keeps no time of its writing."""
+    now = timezone.localtime()
+    end = datetime.datetime.combine(now.date() + datetime.timedelta(days=days), datetime.time.min)
+    return (timezone.make_aware(end, now.tzinfo) - now).total_seconds()
+
+
 def submission_allowed(request):
-    """Counts one submission from the client; ``False`` once it is over the limit of the hour that began
-    with the source's first report. The first report from a source costs one cache write (most reporters
-    file one); later ones a read and a write. Two reports from one source at the same instant may both be
-    counted as the same one: a limit against floods, not an exact count."""
-    # Its own prefix: the counter of the release before (``cases:submit:``, a plain number) is another key,
-    # so neither release ever reads the other's value.
-    key = f"cases:submit-hour:{_source(request, 'submit')}"
-    now = time.time()
-    if cache.add(key, (1, now), SUBMISSION_WINDOW):
+    """Counts one submission from the client; ``False`` once it is over the limit of the clock hour. The
+    counter holds a number only, under a key that hashes the hour with the source (nothing in it reads as a
+    time), and every counter of a day expires at the same midnight: no row of the cache says when a report
+    was filed (SECURITY.md item 1). The first report from a source costs one cache write (most reporters file
+    one); later ones a read and a write. Two reports from one source at the same instant may both be counted
+    as the same one: a limit against floods, not an exact count."""
+    # Its own prefix: the counters of the releases before (``cases:submit:``, ``cases:submit-hour:``) are
+    # other keys, so no release ever reads another's value.
+    hour = timezone.localtime().strftime("%H")
+    key = f"cases:submit-clock-hour:{_source(request, f'submit:{hour}')}"
+    ttl = until_midnight()
+    if cache.add(key, 1, ttl):
         return True
-    count, started = cache.get(key) or (0, now)
-    left = started + SUBMISSION_WINDOW - now
-    if left <= 0:  # the hour ran out between the two calls
-        count, started, left = 0, now, SUBMISSION_WINDOW
-    count += 1
-    cache.set(key, (count, started), max(1, int(left)))
+    count = (cache.get(key) or 0) + 1
+    cache.set(key, count, ttl)
     return count <= REPORTS_PER_SOURCE_PER_HOUR
 
 

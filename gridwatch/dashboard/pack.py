@@ -318,6 +318,13 @@ def recused_note():
     return _("Some figures of this record are not shown to you: you are recused from a matter they count.")
 
 
+def unchecked_note():
+    return _(
+        "Some figures of this record are not shown: it was recorded before the cadres they count were kept, "
+        "so they cannot be checked against anyone's recusals."
+    )
+
+
 def scope_label(pack):
     return pack["scope"].get("name") or _("All your areas")
 
@@ -339,6 +346,8 @@ def document(pack, *, title):
     ]
     if pack.get("recused"):
         meta.append((_("Note"), recused_note()))
+    if pack.get("unchecked"):
+        meta.append((_("Note"), unchecked_note()))
     sections = []
     for section in present(pack):
         tables = []

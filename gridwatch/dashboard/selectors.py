@@ -502,6 +502,8 @@ def snapshot_for_reader(user, snapshot):
       matters), as in their live pack;
     - a section counted from rows about cadres is left out when the reader is recused from one of *its*
       cadres (``recused`` is then set, for a note); the other sections stay.
+    - a section whose cadres the snapshot did not keep is left out for every reader (``unchecked``, for a
+      note of its own: the reader is not said to be recused).
 
     One query (none for a snapshot that counted no cadre). A snapshot without its ids cannot be checked:
     its sections about cadres stay hidden (fail closed), and so does a section whose ids it lacks (the
@@ -517,7 +519,7 @@ def snapshot_for_reader(user, snapshot):
         if ids
         else set()
     )
-    recused = False
+    recused = unchecked = False
     for part, keys, readers, counted_key in SECTIONS:
         if part not in shown:
             continue
@@ -526,7 +528,9 @@ def snapshot_for_reader(user, snapshot):
         hide = not (roles & readers)
         if not hide and counted_key is not None:
             about = (counted or {}).get(counted_key)
-            if about is None or set(about) & conflicted:
+            if about is None:
+                hide = unchecked = True  # kept before its cadres were: it cannot be checked, nor said to be
+            elif set(about) & conflicted:
                 hide = recused = True
         if not hide:
             continue
@@ -536,6 +540,8 @@ def snapshot_for_reader(user, snapshot):
             shown[part] = {k: v for k, v in shown[part].items() if k not in keys}
     if recused:
         shown["recused"] = True
+    if unchecked:
+        shown["unchecked"] = True
     return shown
 
 

@@ -26,7 +26,7 @@ from gridwatch.core.permissions import roles
 
 from . import exports, selectors, services
 from .forms import CorrectionForm, MeetingForm
-from .pack import document, period_label, present, recused_note, scope_label
+from .pack import document, period_label, present, recused_note, scope_label, unchecked_note
 from .periods import last_full_month, parse_period, period_choices
 from .roles import MEETING_READERS, PACK_READERS, RECORDERS
 
@@ -211,6 +211,7 @@ def _detail(request, meeting, *, form=None, status=200):
         "pack": snapshot,
         "sections": present(snapshot) if snapshot else [],
         "recused_note": recused_note() if snapshot and snapshot.get("recused") else "",
+        "unchecked_note": unchecked_note() if snapshot and snapshot.get("unchecked") else "",
         "scope_label": scope_label(snapshot) if snapshot else meeting.area.name,
         "period_label": period_label(snapshot) if snapshot else meeting.period_label,
         "corrections": list(meeting.corrections.select_related("written_by")),

@@ -13,7 +13,7 @@ A case reader who reads no notices (a grid team, a community organisation) learn
 issued or not: the rung is the cadre's count of notices in force, and the status tells of an appeal,
 neither of which is theirs to read (docs/workflows/warning-notices.md, "Who").
 
-At most four queries (two for a reader who issues no notice), and none for a report not proposed.
+At most four queries, and none for a report not proposed.
 """
 
 from django.urls import reverse
@@ -46,12 +46,15 @@ def warning_panel(request, report):
             "notice": notice if readable else None,
             "notice_url": reverse("formal_warnings:detail", args=[notice.pk]) if readable else "",
         }
-    declines = ProposalDecline.objects.filter(report_id=report.pk)
-    if has_role(user, *READERS):
-        decline = declines.select_related("declined_by").first()
-        if decline is not None:
-            return {"template": TEMPLATE, "declined": True, "decline": decline}
-    elif declines.exists():  # the reason is not read (nor decrypted) for a reader who may not see it
-        return {"template": TEMPLATE, "declined": True}
+    decline = ProposalDecline.objects.filter(report_id=report.pk).select_related("declined_by").first()
+    if decline is not None:
+        # Its reason and who declined are read like a notice would be: a reader role over the cadre's area
+        # (a grid post held beside a reader role elsewhere does not count), and no conflict with the cadre.
+        readable = (
+            has_role(user, *READERS)
+            and selectors.reader_scope(user).covers_path(report.supervising_path)
+            and not selectors.is_conflicted(user, report.subject_cadre_id)
+        )
+        return {"template": TEMPLATE, "declined": True, "decline": decline if readable else None}
     may_follow = has_role(user, *ISSUERS) and selectors.proposals_for(user).filter(pk=report.pk).exists()
     return {"template": TEMPLATE, "waiting": True, "may_follow": may_follow}

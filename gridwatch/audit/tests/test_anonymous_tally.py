@@ -42,7 +42,7 @@ def test_it_seals_each_day_that_is_over_into_the_chain_once_in_order():
             for _ in range(n):
                 audit_count(action="report.submit")
             audit_count(action="report.reporter_message")
-    with time_machine.travel(at(4, 0), tick=False):
+    with time_machine.travel(at(5, 1), tick=False):
         audit_count(action="report.submit")  # today's: not sealed yet
         assert tallies_seal() == 2
         assert tallies_seal() == 0  # idempotent
@@ -56,30 +56,35 @@ def test_it_seals_each_day_that_is_over_into_the_chain_once_in_order():
     assert sealed == {
         datetime.date(2026, 12, 2): events[0].seq,
         datetime.date(2026, 12, 3): events[1].seq,
-        datetime.date(2026, 12, 4): None,
+        datetime.date(2026, 12, 5): None,
     }
     assert verify_chain().ok
 
 
-def test_a_count_after_its_day_was_sealed_goes_to_the_new_day():
-    """A report whose transaction straddles midnight: its day's row is sealed, so it counts on the next."""
+def test_a_day_is_sealed_only_once_the_day_after_it_is_over_too():
+    """A write begun just before midnight (its day's first of its kind) commits before the seal can see the
+    day, and a cron clock a little ahead cannot seal a day still counted: one event a day, always."""
     with time_machine.travel(at(3, 23), tick=False):
         audit_count(action="report.submit")
     with time_machine.travel(at(4, 0), tick=False):
-        tallies_seal()
+        assert tallies_seal() == 0
         audit_count(action="report.submit")
-    rows = dict(AnonymousTally.objects.values_list("day", "count"))
-    assert rows == {datetime.date(2026, 12, 3): 1, datetime.date(2026, 12, 4): 1}
+    with time_machine.travel(at(4, 23), tick=False):
+        assert tallies_seal() == 0
+    with time_machine.travel(at(5, 0), tick=False):
+        assert tallies_seal() == 1
+    sealed = dict(AnonymousTally.objects.values_list("day", "sealed_seq"))
+    assert sealed[datetime.date(2026, 12, 3)] is not None and sealed[datetime.date(2026, 12, 4)] is None
 
 
 def test_the_periodic_job_seals_the_days_over(settings):
     with time_machine.travel(at(3, 12), tick=False):
         audit_count(action="report.submit")
     assert "audit_seal_tallies" in JOBS
-    with time_machine.travel(at(4, 1), tick=False):
+    with time_machine.travel(at(5, 1), tick=False):
         call_command("run_periodic", verbosity=0)
     assert AnonymousTally.objects.get().sealed_seq == AuditEvent.objects.get(action=TALLY_ACTION).seq
-    assert timezone.localdate(AuditEvent.objects.get(action=TALLY_ACTION).at) == datetime.date(2026, 12, 4)
+    assert timezone.localdate(AuditEvent.objects.get(action=TALLY_ACTION).at) == datetime.date(2026, 12, 5)
 
 
 def test_the_log_shows_a_sealed_day_by_its_date(as_user, audit_admin):
@@ -87,7 +92,7 @@ def test_the_log_shows_a_sealed_day_by_its_date(as_user, audit_admin):
 
     with time_machine.travel(at(3, 12), tick=False):
         audit_count(action="report.submit")
-    with time_machine.travel(at(4, 1), tick=False):
+    with time_machine.travel(at(5, 1), tick=False):
         tallies_seal()
     body = as_user(audit_admin).get(reverse("audit:event_list")).content.decode()
     assert TALLY_ACTION in body and "2026-12-03" in body

@@ -55,9 +55,19 @@ def _hide_declined_reasons(schema_editor):
                     break
 
 
+def _encrypted_once(provider, value):
+    """``value`` encrypted, unless it already is: the migration may meet rows written by the new code (an
+    upgrade with the old processes stopped late, a migration run again after a failure)."""
+    try:
+        provider.decrypt(value)
+    except gridwatch.core.crypto.DecryptionError:
+        return provider.encrypt(value)
+    return value
+
+
 def encrypt(apps, schema_editor):
     provider = gridwatch.core.crypto.get_provider()
-    _rewrite(schema_editor, provider.encrypt)
+    _rewrite(schema_editor, lambda value: _encrypted_once(provider, value))
     _hide_declined_reasons(schema_editor)
 
 

@@ -1,5 +1,6 @@
 """The supervision mailbox and the follow-up with a receipt code (SECURITY.md promises 1–3)."""
 
+import base64
 import re
 
 import pytest
@@ -287,3 +288,38 @@ def test_it_makes_codes_of_at_least_112_bits():
     # 800-63B §5.1.2.2).
     assert receipts.CODE_LENGTH * math.log2(len(receipts.ALPHABET)) >= 112
     assert all(receipts.receipt_normalise(c) == c for c in list(codes)[:50])
+
+
+def test_the_cache_keeps_no_time_of_an_anonymous_report(client, county, settings):
+    """SECURITY.md item 1: production's cache is a database table. The claimed token and the per-source
+    counter expire at a midnight whenever the report came, and the counter holds a number only."""
+    import datetime
+    import pickle
+
+    import time_machine
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.CACHES = {
+        "default": {"BACKEND": "gridwatch.core.cache.DatabaseCache", "LOCATION": "gridwatch_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+    moments = [
+        datetime.datetime(2026, 12, 3, h, m, s, tzinfo=datetime.UTC) for h, m, s in ((1, 7, 13), (3, 41, 2))
+    ]
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            assert post_report(client).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cache_key, value, expires FROM gridwatch_cache WHERE cache_key LIKE %s", [":1:cases:%"]
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 4
+    for key, value, expires in rows:
+        if isinstance(expires, str):
+            expires = datetime.datetime.fromisoformat(expires)
+        local = timezone.localtime(expires if expires.tzinfo else expires.replace(tzinfo=datetime.UTC))
+        assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0), (key, local)
+        loaded = pickle.loads(base64.b64decode(value))
+        assert isinstance(loaded, int), (key, loaded)

@@ -42,21 +42,4 @@
   }
   document.addEventListener("htmx:responseError", showError);
   document.addEventListener("htmx:sendError", showError);
-
-  // The receipt code's copy button: shown only where the browser can copy (a secure page), it copies the
-  // code in one piece and says so on the button (texts from its data- attributes).
-  document.addEventListener("DOMContentLoaded", function () {
-    var buttons = document.querySelectorAll("button[data-copy]");
-    if (!buttons.length || !navigator.clipboard || !window.isSecureContext) { return; }
-    buttons.forEach(function (button) {
-      var source = document.getElementById(button.getAttribute("data-copy"));
-      if (!source) { return; }
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        navigator.clipboard.writeText(source.getAttribute("data-code")).then(function () {
-          button.textContent = button.getAttribute("data-copied");
-        });
-      });
-    });
-  });
 })();
