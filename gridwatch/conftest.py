@@ -6,6 +6,7 @@ user in the way the application does, two-factor included.
 """
 
 import contextlib
+import json
 import os
 import re
 import subprocess
@@ -56,6 +57,38 @@ def zh(msgid, *, context=None, **params):
 
 
 FOLD_CONTEXT = "list filters folded on phones"
+
+
+def _needles(text):
+    """The text as a column may hold it: as written, JSON-escaped (``\\uXXXX``), and its last word (an ASCII
+    mark the tests end their texts with, which survives any encoding but encryption)."""
+    return {text, json.dumps(text)[1:-1], text.split()[-1]}
+
+
+def plain_copies(texts):
+    """``(table, column, text)`` for every column of every table that holds one of ``texts`` readable: the
+    proof that a text is encrypted wherever it is stored (SECURITY.md item 4). Every column is read as
+    text: a superset of the text and JSON columns."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            cursor.execute(
+                "SELECT {} FROM {}".format(
+                    ", ".join(f"CAST({quote(c)} AS TEXT)" for c in columns), quote(table)
+                )
+            )
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    if not value:
+                        continue
+                    for text in texts:
+                        if any(needle in value for needle in _needles(text)):
+                            found.append((table, column, text))
+    return sorted(set(found))
 
 
 def filter_fold(body):

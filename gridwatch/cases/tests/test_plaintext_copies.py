@@ -18,7 +18,7 @@ from gridwatch.accounts.models import Notification
 from gridwatch.cases import clarifications, handling, triage
 from gridwatch.cases.models import Clarification, ClarificationStatus, Disposal, Finding, Report
 from gridwatch.cases.tests.conftest import file_report
-from gridwatch.conftest import zh
+from gridwatch.conftest import plain_copies, zh
 from gridwatch.people import services as people
 from gridwatch.people.models import CadreFileEntry, FileEntryKind
 
@@ -48,34 +48,6 @@ SECRETS = (
 )
 # Plain by design (the name of a body outside GridWatch): proves the search reads the JSON columns too.
 BODY = "黔南州公安局 CANARY-BODY-8a4c"
-
-
-def _needles(text):
-    """The text as a column may hold it: as written, JSON-escaped (``\\uXXXX``), and its ASCII mark."""
-    return {text, json.dumps(text)[1:-1], text.split()[-1]}
-
-
-def plain_copies(texts):
-    """``(table, column, text)`` for every column of every table that holds one of ``texts`` readable.
-    Every column is read as text: a superset of the text and JSON columns."""
-    quote = connection.ops.quote_name
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-            cursor.execute(
-                "SELECT {} FROM {}".format(
-                    ", ".join(f"CAST({quote(c)} AS TEXT)" for c in columns), quote(table)
-                )
-            )
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    if not value:
-                        continue
-                    for text in texts:
-                        if any(needle in value for needle in _needles(text)):
-                            found.append((table, column, text))
-    return sorted(set(found))
 
 
 def _accept(report, actor):

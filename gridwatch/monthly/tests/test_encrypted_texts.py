@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 import gridwatch.core.crypto
+from gridwatch.conftest import plain_copies
 from gridwatch.monthly import services
 from gridwatch.monthly.models import MonthlyReport, ReportStatus, ReportTransition
 
@@ -26,34 +27,6 @@ from .conftest import OCTOBER, on
 REMARKS = "和平社区反映张伟同志周末在棋牌室打牌至深夜，已提醒所在单位 CANARY-REMARKS-4f0c"
 REASON = "张伟同志的监督卡未计入，请核对第1网格后重报 CANARY-REASON-9d31"
 SECRETS = (REMARKS, REASON)
-
-
-def _needles(text):
-    """The text as a column may hold it: as written, JSON-escaped (``\\uXXXX``), and its ASCII mark."""
-    return {text, json.dumps(text)[1:-1], text.split()[-1]}
-
-
-def plain_copies(texts):
-    """``(table, column, text)`` for every column of every table that holds one of ``texts`` readable.
-    Every column is read as text: a superset of the text and JSON columns."""
-    quote = connection.ops.quote_name
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-            cursor.execute(
-                "SELECT {} FROM {}".format(
-                    ", ".join(f"CAST({quote(c)} AS TEXT)" for c in columns), quote(table)
-                )
-            )
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    if not value:
-                        continue
-                    for text in texts:
-                        if any(needle in value for needle in _needles(text)):
-                            found.append((table, column, text))
-    return sorted(set(found))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 import gridwatch.core.crypto
-from gridwatch.conftest import make_cadre
+from gridwatch.conftest import make_cadre, plain_copies
 from gridwatch.supervision import card_selectors, cards, inspections, selectors
 from gridwatch.supervision.models import CardStatus, Inspection, InspectionStatus, SupervisionCard
 
@@ -30,34 +30,6 @@ FINDINGS = "网格监督卡有两张未按时提交，张伟同志未参加走�
 CORRECTIONS = "补交监督卡，补记走访情况 CANARY-CORRECTIONS-3e44"
 FOLLOW_UP = "经复查已整改到位 CANARY-FOLLOWUP-81b6"
 SECRETS = (RETURNED, ACCEPTED, FINDINGS, CORRECTIONS, FOLLOW_UP)
-
-
-def _needles(text):
-    """The text as a column may hold it: as written, JSON-escaped (``\\uXXXX``), and its ASCII mark."""
-    return {text, json.dumps(text)[1:-1], text.split()[-1]}
-
-
-def plain_copies(texts):
-    """``(table, column, text)`` for every column of every table that holds one of ``texts`` readable.
-    Every column is read as text: a superset of the text and JSON columns."""
-    quote = connection.ops.quote_name
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-            cursor.execute(
-                "SELECT {} FROM {}".format(
-                    ", ".join(f"CAST({quote(c)} AS TEXT)" for c in columns), quote(table)
-                )
-            )
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    if not value:
-                        continue
-                    for text in texts:
-                        if any(needle in value for needle in _needles(text)):
-                            found.append((table, column, text))
-    return sorted(set(found))
 
 
 @pytest.fixture
