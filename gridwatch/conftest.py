@@ -91,6 +91,32 @@ def plain_copies(texts):
     return sorted(set(found))
 
 
+class _RecordingProvider:
+    """The field-encryption provider, recording every text it decrypts."""
+
+    def __init__(self, provider):
+        self._provider = provider
+        self.read = []
+
+    def encrypt(self, plaintext):
+        return self._provider.encrypt(plaintext)
+
+    def decrypt(self, ciphertext):
+        plaintext = self._provider.decrypt(ciphertext)
+        self.read.append(plaintext)
+        return plaintext
+
+
+@pytest.fixture
+def decrypted(monkeypatch):
+    """The texts decrypted from here on, in order: the proof that a list leaves unread what it does not show."""
+    from gridwatch.core import crypto
+
+    recording = _RecordingProvider(crypto.get_provider())
+    monkeypatch.setattr(crypto, "get_provider", lambda: recording)
+    return recording.read
+
+
 def filter_fold(body):
     """A list page's filter fold (``includes/filter_toggle.html``): whether it comes open, its button's text
     and what it holds."""

@@ -105,3 +105,44 @@ def encrypted_fields():
         fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         if fields:
             yield model, fields
+
+
+# ----------------------------------------------------------------------- data migrations of columns
+
+
+def _rewrite_columns(schema_editor, tables, change):
+    """Every non-empty value of ``tables`` (``[(table, (column, ...)), ...]``) replaced by ``change(value)``,
+    read and written as raw SQL: a migration that makes a column encrypted declares it so in its model state
+    already, so the ORM would decrypt what is still plain."""
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, columns in tables:
+            names = ", ".join(quote(c) for c in columns)
+            cursor.execute(f"SELECT {quote('id')}, {names} FROM {quote(table)}")
+            sets = ", ".join(f"{quote(c)} = %s" for c in columns)
+            for pk, *values in cursor.fetchall():
+                cursor.execute(
+                    f"UPDATE {quote(table)} SET {sets} WHERE {quote('id')} = %s",
+                    [change(v) if v else v for v in values] + [pk],
+                )
+
+
+def encrypt_columns(schema_editor, tables):
+    """For a data migration: encrypt the texts of ``tables`` recorded in plain. A value already encrypted is
+    left as it is (rows the new code wrote during an upgrade, a migration run again after a failure)."""
+    provider = get_provider()
+
+    def once(value):
+        try:
+            provider.decrypt(value)
+        except DecryptionError:
+            return provider.encrypt(value)
+        return value
+
+    _rewrite_columns(schema_editor, tables, once)
+
+
+def decrypt_columns(schema_editor, tables):
+    """For the reverse of ``encrypt_columns``: the texts of ``tables`` back in plain."""
+    _rewrite_columns(schema_editor, tables, get_provider().decrypt)

@@ -8,29 +8,13 @@ from django.db import migrations
 TEXTS = [("dashboard_analysismeeting", ("attendees", "problems", "decisions")), ("dashboard_meetingcorrection", ("text",))]
 
 
-def _rewrite(schema_editor, change):
-    connection = schema_editor.connection
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table, columns in TEXTS:
-            names = ", ".join(quote(c) for c in columns)
-            cursor.execute(f"SELECT {quote('id')}, {names} FROM {quote(table)}")
-            for pk, *values in cursor.fetchall():
-                sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-                cursor.execute(
-                    f"UPDATE {quote(table)} SET {sets} WHERE {quote('id')} = %s",
-                    [change(v) if v else v for v in values] + [pk],
-                )
-
 
 def encrypt(apps, schema_editor):
-    provider = gridwatch.core.crypto.get_provider()
-    _rewrite(schema_editor, provider.encrypt)
+    gridwatch.core.crypto.encrypt_columns(schema_editor, TEXTS)
 
 
 def decrypt(apps, schema_editor):
-    provider = gridwatch.core.crypto.get_provider()
-    _rewrite(schema_editor, provider.decrypt)
+    gridwatch.core.crypto.decrypt_columns(schema_editor, TEXTS)
 
 
 class Migration(migrations.Migration):

@@ -15,7 +15,6 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
-import gridwatch.core.crypto
 from gridwatch.conftest import plain_copies
 from gridwatch.monthly import services
 from gridwatch.monthly.models import MonthlyReport, ReportStatus, ReportTransition
@@ -89,29 +88,6 @@ def test_the_report_page_and_its_excel_file_show_the_texts_to_their_readers(
 
 
 # ------------------------------------------------------------------------- the lists decrypt nothing
-
-
-class _Recording:
-    """The provider, recording every text it decrypts."""
-
-    def __init__(self, provider):
-        self._provider = provider
-        self.read = []
-
-    def encrypt(self, plaintext):
-        return self._provider.encrypt(plaintext)
-
-    def decrypt(self, ciphertext):
-        plaintext = self._provider.decrypt(ciphertext)
-        self.read.append(plaintext)
-        return plaintext
-
-
-@pytest.fixture
-def decrypted(monkeypatch):
-    recording = _Recording(gridwatch.core.crypto.get_provider())
-    monkeypatch.setattr(gridwatch.core.crypto, "get_provider", lambda: recording)
-    return recording.read
 
 
 def test_the_overview_the_months_and_the_summary_decrypt_nothing(

@@ -12,39 +12,14 @@ TEXTS = [
 ]
 
 
-def _rewrite(schema_editor, change):
-    connection = schema_editor.connection
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table, columns in TEXTS:
-            names = ", ".join(quote(c) for c in columns)
-            cursor.execute(f"SELECT {quote('id')}, {names} FROM {quote(table)}")
-            for pk, *values in cursor.fetchall():
-                sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-                cursor.execute(
-                    f"UPDATE {quote(table)} SET {sets} WHERE {quote('id')} = %s",
-                    [change(v) if v else v for v in values] + [pk],
-                )
-
-
-def _encrypted_once(provider, value):
-    """``value`` encrypted, unless it already is: the migration may meet rows written by the new code (an
-    upgrade with the old processes stopped late, a migration run again after a failure)."""
-    try:
-        provider.decrypt(value)
-    except gridwatch.core.crypto.DecryptionError:
-        return provider.encrypt(value)
-    return value
 
 
 def encrypt(apps, schema_editor):
-    provider = gridwatch.core.crypto.get_provider()
-    _rewrite(schema_editor, lambda value: _encrypted_once(provider, value))
+    gridwatch.core.crypto.encrypt_columns(schema_editor, TEXTS)
 
 
 def decrypt(apps, schema_editor):
-    provider = gridwatch.core.crypto.get_provider()
-    _rewrite(schema_editor, provider.decrypt)
+    gridwatch.core.crypto.decrypt_columns(schema_editor, TEXTS)
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-import gridwatch.core.crypto
 from gridwatch.conftest import make_cadre, plain_copies
 from gridwatch.supervision import card_selectors, cards, inspections, selectors
 from gridwatch.supervision.models import CardStatus, Inspection, InspectionStatus, SupervisionCard
@@ -111,29 +110,6 @@ def test_the_inspection_page_shows_its_texts_to_its_readers(request, as_user, sc
 
 
 # ------------------------------------------------------------------------- the lists decrypt nothing more
-
-
-class _Recording:
-    """The provider, recording every text it decrypts."""
-
-    def __init__(self, provider):
-        self._provider = provider
-        self.read = []
-
-    def encrypt(self, plaintext):
-        return self._provider.encrypt(plaintext)
-
-    def decrypt(self, ciphertext):
-        plaintext = self._provider.decrypt(ciphertext)
-        self.read.append(plaintext)
-        return plaintext
-
-
-@pytest.fixture
-def decrypted(monkeypatch):
-    recording = _Recording(gridwatch.core.crypto.get_provider())
-    monkeypatch.setattr(gridwatch.core.crypto, "get_provider", lambda: recording)
-    return recording.read
 
 
 def test_the_lists_decrypt_only_what_they_show(
